@@ -1,0 +1,3 @@
+//! Package validation.
+
+pub mod xsd;
