@@ -262,11 +262,16 @@ impl FromIterator<Diagnostic> for Diagnostics {
 }
 
 /// The closest of `candidates` to `word`, if it is close enough to be a likely typo.
-pub fn did_you_mean<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+pub fn did_you_mean<'a>(
+    word: &str,
+    candidates: impl IntoIterator<Item = &'a str>,
+) -> Option<&'a str> {
     candidates
         .into_iter()
         .map(|c| (levenshtein(word, c), c))
-        .filter(|(d, c)| *d <= (c.len().max(word.len()) / 3).max(2) || c.starts_with(word) || word.starts_with(c))
+        .filter(|(d, c)| {
+            *d <= (c.len().max(word.len()) / 3).max(2) || c.starts_with(word) || word.starts_with(c)
+        })
         .min_by_key(|(d, _)| *d)
         .map(|(_, c)| c)
 }

@@ -23,14 +23,35 @@ pub fn block(
     cx: &mut Context,
     ids: &mut Vec<DeclaredId>,
 ) -> Option<Block> {
-    let mut b = Builder { doc, fence, cx, ids };
+    let mut b = Builder {
+        doc,
+        fence,
+        cx,
+        ids,
+    };
     let what = format!("`{kind}` block");
     if yaml.trim().is_empty() {
-        b.error(fence.clone(), "empty-block", format!("the {what} is empty"), "write the block's keys as YAML between the fences; see docs/course-format.md");
+        b.error(
+            fence.clone(),
+            "empty-block",
+            format!("the {what} is empty"),
+            "write the block's keys as YAML between the fences; see docs/course-format.md",
+        );
         return None;
     }
-    if matches!(kind, "single-choice" | "multiple-choice" | "true-false" | "fill-in" | "matching" | "sequencing" | "likert" | "reflection" | "action-plan" | "scenario")
-        && !has_top_level_key(yaml, "id")
+    if matches!(
+        kind,
+        "single-choice"
+            | "multiple-choice"
+            | "true-false"
+            | "fill-in"
+            | "matching"
+            | "sequencing"
+            | "likert"
+            | "reflection"
+            | "action-plan"
+            | "scenario"
+    ) && !has_top_level_key(yaml, "id")
     {
         let suggestion = suggest_id(yaml, kind);
         b.cx.diagnostics.push(
@@ -42,16 +63,35 @@ pub fn block(
         return None;
     }
     let parsed = match kind {
-        "single-choice" => b.parse::<raw::SingleChoice>(yaml, &what).and_then(|r| b.single(r)),
-        "multiple-choice" => b.parse::<raw::MultipleChoice>(yaml, &what).and_then(|r| b.multiple(r)),
+        "single-choice" => b
+            .parse::<raw::SingleChoice>(yaml, &what)
+            .and_then(|r| b.single(r)),
+        "multiple-choice" => b
+            .parse::<raw::MultipleChoice>(yaml, &what)
+            .and_then(|r| b.multiple(r)),
         "true-false" => b.parse::<raw::TrueFalse>(yaml, &what).and_then(|r| {
             let answer = r.answer;
-            b.question(r.id, &r.prompt, r.feedback, r.weight, r.scored, QuestionKind::TrueFalse { answer })
+            b.question(
+                r.id,
+                &r.prompt,
+                r.feedback,
+                r.weight,
+                r.scored,
+                QuestionKind::TrueFalse { answer },
+            )
         }),
-        "fill-in" => b.parse::<raw::FillIn>(yaml, &what).and_then(|r| b.fill_in(r)),
-        "matching" => b.parse::<raw::Matching>(yaml, &what).and_then(|r| b.matching(r)),
-        "sequencing" => b.parse::<raw::Sequencing>(yaml, &what).and_then(|r| b.sequencing(r)),
-        "likert" => b.parse::<raw::Likert>(yaml, &what).and_then(|r| b.likert(r)),
+        "fill-in" => b
+            .parse::<raw::FillIn>(yaml, &what)
+            .and_then(|r| b.fill_in(r)),
+        "matching" => b
+            .parse::<raw::Matching>(yaml, &what)
+            .and_then(|r| b.matching(r)),
+        "sequencing" => b
+            .parse::<raw::Sequencing>(yaml, &what)
+            .and_then(|r| b.sequencing(r)),
+        "likert" => b
+            .parse::<raw::Likert>(yaml, &what)
+            .and_then(|r| b.likert(r)),
         "reflection" => b.parse::<raw::Reflection>(yaml, &what).and_then(|r| {
             let at = b.doc.of(&r.id);
             Some(Block::Reflection(Reflection {
@@ -60,9 +100,15 @@ pub fn block(
                 hint: r.hint.as_deref().map(|h| b.md(h, &at)),
             }))
         }),
-        "action-plan" => b.parse::<raw::ActionPlan>(yaml, &what).and_then(|r| b.action_plan(r)),
-        "scenario" => b.parse::<raw::Scenario>(yaml, &what).and_then(|r| b.scenario(r)),
-        "reveal" => b.parse::<raw::Reveal>(yaml, &what).and_then(|r| b.reveal(r)),
+        "action-plan" => b
+            .parse::<raw::ActionPlan>(yaml, &what)
+            .and_then(|r| b.action_plan(r)),
+        "scenario" => b
+            .parse::<raw::Scenario>(yaml, &what)
+            .and_then(|r| b.scenario(r)),
+        "reveal" => b
+            .parse::<raw::Reveal>(yaml, &what)
+            .and_then(|r| b.reveal(r)),
         "callout" => b.parse::<raw::Callout>(yaml, &what).and_then(|r| {
             let id = b.optional_id(r.id.as_ref())?;
             Some(Block::Callout(Callout {
@@ -72,7 +118,9 @@ pub fn block(
                 body: b.md(&r.body, &fence.clone()),
             }))
         }),
-        "case-study" => b.parse::<raw::CaseStudy>(yaml, &what).and_then(|r| b.case_study(r)),
+        "case-study" => b
+            .parse::<raw::CaseStudy>(yaml, &what)
+            .and_then(|r| b.case_study(r)),
         _ => unreachable!("only kinds in BLOCK_KINDS are cut out"),
     };
     parsed
@@ -197,7 +245,12 @@ impl Builder<'_, '_> {
             Some(w) if (1..=100).contains(&w.value) => w.value,
             Some(w) => {
                 let at = self.doc.of(&w);
-                self.error(at, "out-of-range", format!("weight {} is out of range", w.value), "a weight is 1–100");
+                self.error(
+                    at,
+                    "out-of-range",
+                    format!("weight {} is out of range", w.value),
+                    "a weight is 1–100",
+                );
                 return None;
             }
         };
@@ -234,7 +287,9 @@ impl Builder<'_, '_> {
             self.error(
                 at,
                 "bad-answer",
-                format!("a single-choice question needs exactly one correct option, {correct} marked"),
+                format!(
+                    "a single-choice question needs exactly one correct option, {correct} marked"
+                ),
                 "mark one option `correct: true`, or use `multiple-choice`",
             );
         }
@@ -242,35 +297,79 @@ impl Builder<'_, '_> {
             return None;
         }
         let options = self.choices(&r.options);
-        self.question(r.id, &r.prompt, r.feedback, r.weight, r.scored, QuestionKind::SingleChoice { options })
+        self.question(
+            r.id,
+            &r.prompt,
+            r.feedback,
+            r.weight,
+            r.scored,
+            QuestionKind::SingleChoice { options },
+        )
     }
 
     fn multiple(&mut self, r: raw::MultipleChoice) -> Option<Block> {
         let ok = self.count(&r.options, 2, 10, "options");
         if !r.options.value.iter().any(|o| o.correct) {
             let at = self.doc.of(&r.options);
-            self.error(at, "bad-answer", "no option is marked `correct: true`", "mark every correct option `correct: true`");
+            self.error(
+                at,
+                "bad-answer",
+                "no option is marked `correct: true`",
+                "mark every correct option `correct: true`",
+            );
             return None;
         }
         if !ok {
             return None;
         }
         let options = self.choices(&r.options);
-        self.question(r.id, &r.prompt, r.feedback, r.weight, r.scored, QuestionKind::MultipleChoice { options })
+        self.question(
+            r.id,
+            &r.prompt,
+            r.feedback,
+            r.weight,
+            r.scored,
+            QuestionKind::MultipleChoice { options },
+        )
     }
 
     fn fill_in(&mut self, r: raw::FillIn) -> Option<Block> {
         let mut ok = self.count(&r.answers, 1, 10, "accepted answers");
-        if let Some(bad) = r.answers.value.iter().find(|a| a.trim().is_empty() || a.chars().count() > 250) {
+        if let Some(bad) = r
+            .answers
+            .value
+            .iter()
+            .find(|a| a.trim().is_empty() || a.chars().count() > 250)
+        {
             let at = self.doc.of(&r.answers);
-            self.error(at, "bad-answer", format!("accepted answer `{bad}` is empty or longer than 250 characters"), "SCORM keeps at most 250 characters of a fill-in answer");
+            self.error(
+                at,
+                "bad-answer",
+                format!("accepted answer `{bad}` is empty or longer than 250 characters"),
+                "SCORM keeps at most 250 characters of a fill-in answer",
+            );
             ok = false;
         }
         if !ok {
             return None;
         }
-        let answers = r.answers.value.iter().map(|a| a.trim().to_owned()).collect();
-        self.question(r.id, &r.prompt, r.feedback, r.weight, r.scored, QuestionKind::FillIn { answers, case_sensitive: r.case_sensitive })
+        let answers = r
+            .answers
+            .value
+            .iter()
+            .map(|a| a.trim().to_owned())
+            .collect();
+        self.question(
+            r.id,
+            &r.prompt,
+            r.feedback,
+            r.weight,
+            r.scored,
+            QuestionKind::FillIn {
+                answers,
+                case_sensitive: r.case_sensitive,
+            },
+        )
     }
 
     fn matching(&mut self, r: raw::Matching) -> Option<Block> {
@@ -281,7 +380,12 @@ impl Builder<'_, '_> {
         rights.sort_unstable();
         if rights.windows(2).any(|w| w[0] == w[1]) {
             let at = self.doc.of(&r.pairs);
-            self.error(at, "bad-answer", "two pairs have the same `right` text", "each right-hand text must be different, or the answer is ambiguous");
+            self.error(
+                at,
+                "bad-answer",
+                "two pairs have the same `right` text",
+                "each right-hand text must be different, or the answer is ambiguous",
+            );
             return None;
         }
         let at = self.doc.of(&r.pairs);
@@ -294,7 +398,14 @@ impl Builder<'_, '_> {
                 right: self.inline(&p.right, &at),
             })
             .collect();
-        self.question(r.id, &r.prompt, r.feedback, r.weight, r.scored, QuestionKind::Matching { pairs })
+        self.question(
+            r.id,
+            &r.prompt,
+            r.feedback,
+            r.weight,
+            r.scored,
+            QuestionKind::Matching { pairs },
+        )
     }
 
     fn sequencing(&mut self, r: raw::Sequencing) -> Option<Block> {
@@ -304,14 +415,27 @@ impl Builder<'_, '_> {
         let at = self.doc.of(&r.items);
         let items: Vec<Html> = r.items.value.iter().map(|i| self.inline(i, &at)).collect();
         let shown = shuffled(items.len(), &r.id.value);
-        self.question(r.id, &r.prompt, r.feedback, r.weight, r.scored, QuestionKind::Sequencing { items, shown })
+        self.question(
+            r.id,
+            &r.prompt,
+            r.feedback,
+            r.weight,
+            r.scored,
+            QuestionKind::Sequencing { items, shown },
+        )
     }
 
     fn likert(&mut self, r: raw::Likert) -> Option<Block> {
         let scale = match r.scale {
-            None => ["Strongly disagree", "Disagree", "Neutral", "Agree", "Strongly agree"]
-                .map(String::from)
-                .to_vec(),
+            None => [
+                "Strongly disagree",
+                "Disagree",
+                "Neutral",
+                "Agree",
+                "Strongly agree",
+            ]
+            .map(String::from)
+            .to_vec(),
             Some(s) => {
                 if !self.count(&s, 2, 7, "scale labels") {
                     return None;
@@ -338,10 +462,18 @@ impl Builder<'_, '_> {
             let slug = self.slug(&f.id)?;
             if fields.iter().any(|g| g.id == slug) {
                 let at = self.doc.of(&f.id);
-                self.error(at, "duplicate-id", format!("field id `{slug}` is used twice in this action plan"), "give each field its own id");
+                self.error(
+                    at,
+                    "duplicate-id",
+                    format!("field id `{slug}` is used twice in this action plan"),
+                    "give each field its own id",
+                );
                 return None;
             }
-            fields.push(ActionField { id: slug, label: f.label.clone() });
+            fields.push(ActionField {
+                id: slug,
+                label: f.label.clone(),
+            });
         }
         Some(Block::ActionPlan(ActionPlan {
             id,
@@ -367,10 +499,13 @@ impl Builder<'_, '_> {
             let here = self.doc.of(&s.id);
             if let Some((_, first)) = names.iter().find(|(n, _)| *n == slug) {
                 self.cx.diagnostics.push(
-                    Diagnostic::error("duplicate-id", format!("step id `{slug}` is used twice in scenario `{id}`"))
-                        .at(here)
-                        .related(first.clone(), "first used here")
-                        .hint("give each step its own id"),
+                    Diagnostic::error(
+                        "duplicate-id",
+                        format!("step id `{slug}` is used twice in scenario `{id}`"),
+                    )
+                    .at(here)
+                    .related(first.clone(), "first used here")
+                    .hint("give each step its own id"),
                 );
                 ok = false;
             } else {
@@ -382,7 +517,10 @@ impl Builder<'_, '_> {
                 self.error(
                     here,
                     "bad-step",
-                    format!("step `{}` must have either 1–6 `choices` or an `outcome`", s.id.value),
+                    format!(
+                        "step `{}` must have either 1–6 `choices` or an `outcome`",
+                        s.id.value
+                    ),
                     "a step with choices moves the story on; a step with an outcome ends it",
                 );
                 ok = false;
@@ -397,10 +535,16 @@ impl Builder<'_, '_> {
                     Some(_) => {}
                     None => {
                         let here = self.doc.of(&c.next);
-                        let mut d = Diagnostic::error("unknown-step", format!("no step is called `{}`", c.next.value))
-                            .at(here)
-                            .label("`next` must name a step");
-                        if let Some(s) = crate::diagnostics::did_you_mean(&c.next.value, names.iter().map(|(n, _)| n.as_str())) {
+                        let mut d = Diagnostic::error(
+                            "unknown-step",
+                            format!("no step is called `{}`", c.next.value),
+                        )
+                        .at(here)
+                        .label("`next` must name a step");
+                        if let Some(s) = crate::diagnostics::did_you_mean(
+                            &c.next.value,
+                            names.iter().map(|(n, _)| n.as_str()),
+                        ) {
                             d = d.hint(format!("did you mean `{s}`?"));
                         }
                         self.cx.diagnostics.push(d);
@@ -411,7 +555,12 @@ impl Builder<'_, '_> {
         }
         let Some(start) = index(&r.start.value) else {
             let here = self.doc.of(&r.start);
-            self.error(here, "unknown-step", format!("`start` names no step: `{}`", r.start.value), "set `start` to the id of the first step");
+            self.error(
+                here,
+                "unknown-step",
+                format!("`start` names no step: `{}`", r.start.value),
+                "set `start` to the id of the first step",
+            );
             return None;
         };
         if !ok {
@@ -432,10 +581,27 @@ impl Builder<'_, '_> {
         for (i, s) in r.steps.value.iter().enumerate() {
             let here = self.doc.of(&s.id);
             if !from_start[i] {
-                self.error(here, "unreachable-step", format!("step `{}` cannot be reached from `{}`", s.id.value, r.start.value), "point a choice's `next` at it, or remove it");
+                self.error(
+                    here,
+                    "unreachable-step",
+                    format!(
+                        "step `{}` cannot be reached from `{}`",
+                        s.id.value, r.start.value
+                    ),
+                    "point a choice's `next` at it, or remove it",
+                );
                 ok = false;
-            } else if !reach(i).iter().enumerate().any(|(j, seen)| *seen && r.steps.value[j].outcome.is_some()) {
-                self.error(here, "endless-step", format!("from step `{}` no outcome can be reached", s.id.value), "make sure every path ends in a step with an `outcome`");
+            } else if !reach(i)
+                .iter()
+                .enumerate()
+                .any(|(j, seen)| *seen && r.steps.value[j].outcome.is_some())
+            {
+                self.error(
+                    here,
+                    "endless-step",
+                    format!("from step `{}` no outcome can be reached", s.id.value),
+                    "make sure every path ends in a step with an `outcome`",
+                );
                 ok = false;
             }
         }
@@ -497,7 +663,12 @@ impl Builder<'_, '_> {
                 if let Some(url) = &s.url {
                     if !(url.value.starts_with("https://") || url.value.starts_with("http://")) {
                         let at = self.doc.of(url);
-                        self.error(at, "bad-value", "a source `url` must start with https:// or http://", "give the web address of the source");
+                        self.error(
+                            at,
+                            "bad-value",
+                            "a source `url` must start with https:// or http://",
+                            "give the web address of the source",
+                        );
                         return None;
                     }
                 }
@@ -513,7 +684,12 @@ impl Builder<'_, '_> {
                 } else {
                     "a case study must say whether it is `illustrative: true` or cite a `source`"
                 };
-                self.error(self.fence.clone(), "case-provenance", message, "readers must always know whether a case really happened");
+                self.error(
+                    self.fence.clone(),
+                    "case-provenance",
+                    message,
+                    "readers must always know whether a case really happened",
+                );
                 return None;
             }
         };
@@ -530,9 +706,9 @@ impl Builder<'_, '_> {
 /// A fixed permutation of `0..n` derived from `seed`, never the identity (so a sequencing question
 /// is never shown already solved), the same on every build.
 pub fn shuffled(n: usize, seed: &str) -> Vec<usize> {
-    let mut state = seed
-        .bytes()
-        .fold(0xcbf2_9ce4_8422_2325_u64, |h, b| (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3));
+    let mut state = seed.bytes().fold(0xcbf2_9ce4_8422_2325_u64, |h, b| {
+        (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
+    });
     let mut order: Vec<usize> = (0..n).collect();
     for i in (1..n).rev() {
         state ^= state << 13;
@@ -566,7 +742,10 @@ mod tests {
 
     #[test]
     fn suggested_ids_come_from_the_prompt() {
-        assert_eq!(suggest_id("prompt: What is a Vision for?\n", "single-choice"), "what-is-a-vision-for");
+        assert_eq!(
+            suggest_id("prompt: What is a Vision for?\n", "single-choice"),
+            "what-is-a-vision-for"
+        );
         assert_eq!(suggest_id("options: []\n", "fill-in"), "fill-in");
     }
 }

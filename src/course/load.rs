@@ -41,7 +41,12 @@ pub fn load(root: &Path) -> Result<Loaded, LoadError> {
     }
     let file = match read_source(&course_yaml) {
         Ok(f) => f,
-        Err(e) => return Err(LoadError::Io(format!("cannot read `{}`: {e}", course_yaml.display()))),
+        Err(e) => {
+            return Err(LoadError::Io(format!(
+                "cannot read `{}`: {e}",
+                course_yaml.display()
+            )))
+        }
     };
     let mut loader = Loader {
         root,
@@ -66,11 +71,18 @@ fn read_source(path: &Path) -> Result<Arc<SourceFile>, String> {
         return Err("not a file".into());
     }
     if meta.len() > MAX_SOURCE_BYTES {
-        return Err(format!("the file is {} bytes; source files are limited to {MAX_SOURCE_BYTES}", meta.len()));
+        return Err(format!(
+            "the file is {} bytes; source files are limited to {MAX_SOURCE_BYTES}",
+            meta.len()
+        ));
     }
     let bytes = std::fs::read(path).map_err(|e| e.to_string())?;
-    let text = String::from_utf8(bytes).map_err(|e| format!("not UTF-8 (byte {})", e.utf8_error().valid_up_to()))?;
-    let text = text.strip_prefix('\u{feff}').unwrap_or(&text).replace("\r\n", "\n");
+    let text = String::from_utf8(bytes)
+        .map_err(|e| format!("not UTF-8 (byte {})", e.utf8_error().valid_up_to()))?;
+    let text = text
+        .strip_prefix('\u{feff}')
+        .unwrap_or(&text)
+        .replace("\r\n", "\n");
     Ok(SourceFile::new(path, text))
 }
 
@@ -81,13 +93,26 @@ struct Loader<'a> {
 }
 
 impl Loader<'_> {
-    fn error(&mut self, at: Location, code: &'static str, message: impl Into<String>, hint: impl Into<String>) {
+    fn error(
+        &mut self,
+        at: Location,
+        code: &'static str,
+        message: impl Into<String>,
+        hint: impl Into<String>,
+    ) {
         self.diagnostics
             .push(Diagnostic::error(code, message).at(at).hint(hint));
     }
 
-    fn parse<T: serde::de::DeserializeOwned>(&mut self, doc: &Embedded, text: &str, what: &str) -> Option<T> {
-        doc.parse(text, what).map_err(|d| self.diagnostics.push(d)).ok()
+    fn parse<T: serde::de::DeserializeOwned>(
+        &mut self,
+        doc: &Embedded,
+        text: &str,
+        what: &str,
+    ) -> Option<T> {
+        doc.parse(text, what)
+            .map_err(|d| self.diagnostics.push(d))
+            .ok()
     }
 
     fn slug(&mut self, doc: &Embedded, raw: &serde_saphyr::Spanned<String>) -> Option<Slug> {
@@ -97,7 +122,10 @@ impl Loader<'_> {
                 doc.of(raw),
                 "bad-id",
                 format!("`{}` is not a valid id", raw.value),
-                format!("use lowercase letters, digits and `-` (at most 64), e.g. `{}`", Slug::suggest(&raw.value)),
+                format!(
+                    "use lowercase letters, digits and `-` (at most 64), e.g. `{}`",
+                    Slug::suggest(&raw.value)
+                ),
             );
         }
         slug
@@ -108,32 +136,62 @@ impl Loader<'_> {
         let raw: raw::CourseFile = self.parse(&doc, &file.text, "course.yaml")?;
         let id = self.slug(&doc, &raw.id);
         if !is_language_tag(&raw.language.value) {
-            self.error(doc.of(&raw.language), "bad-value", format!("`{}` is not a BCP 47 language tag", raw.language.value), "use a tag such as `en-GB`, `en` or `cy-GB`");
+            self.error(
+                doc.of(&raw.language),
+                "bad-value",
+                format!("`{}` is not a BCP 47 language tag", raw.language.value),
+                "use a tag such as `en-GB`, `en` or `cy-GB`",
+            );
         }
         if !is_semver(&raw.version.value) {
-            self.error(doc.of(&raw.version), "bad-value", format!("`{}` is not a semantic version", raw.version.value), "use MAJOR.MINOR.PATCH, e.g. `1.0.0`");
+            self.error(
+                doc.of(&raw.version),
+                "bad-value",
+                format!("`{}` is not a semantic version", raw.version.value),
+                "use MAJOR.MINOR.PATCH, e.g. `1.0.0`",
+            );
         }
         if raw.authors.is_empty() {
-            self.error(Location::file_start(file), "bad-count", "`authors` is empty", "name at least one author or team");
+            self.error(
+                Location::file_start(file),
+                "bad-count",
+                "`authors` is empty",
+                "name at least one author or team",
+            );
         }
         if raw.modules.is_empty() {
-            self.error(Location::file_start(file), "bad-count", "`modules` is empty", "list the module folders in course order");
+            self.error(
+                Location::file_start(file),
+                "bad-count",
+                "`modules` is empty",
+                "list the module folders in course order",
+            );
         }
         let theme = self.theme(&doc, raw.theme);
-        let targets = raw.targets.unwrap_or_default().into_iter().map(|t| t.value).collect();
+        let targets = raw
+            .targets
+            .unwrap_or_default()
+            .into_iter()
+            .map(|t| t.value)
+            .collect();
 
         let mut modules: Vec<Module> = Vec::new();
         let mut module_ids: Vec<(Slug, Location)> = Vec::new();
         for folder in &raw.modules {
             let at = doc.of(folder);
-            let Some(module) = self.module(folder, &at) else { continue };
+            let Some(module) = self.module(folder, &at) else {
+                continue;
+            };
             let here = module.1;
             if let Some((_, first)) = module_ids.iter().find(|(m, _)| *m == module.0.id) {
                 self.diagnostics.push(
-                    Diagnostic::error("duplicate-id", format!("module id `{}` is used twice", module.0.id))
-                        .at(here)
-                        .related(first.clone(), "first used here")
-                        .hint("module ids identify packages and LMS records: give each module its own"),
+                    Diagnostic::error(
+                        "duplicate-id",
+                        format!("module id `{}` is used twice", module.0.id),
+                    )
+                    .at(here)
+                    .related(first.clone(), "first used here")
+                    .hint("module ids identify packages and LMS records: give each module its own"),
                 );
                 continue;
             }
@@ -157,12 +215,21 @@ impl Loader<'_> {
     }
 
     fn theme(&mut self, doc: &Embedded, raw: Option<raw::ThemeFile>) -> Option<Theme> {
-        let raw = raw.unwrap_or(raw::ThemeFile { colour: None, logo: None, logo_alt: None });
+        let raw = raw.unwrap_or(raw::ThemeFile {
+            colour: None,
+            logo: None,
+            logo_alt: None,
+        });
         let colour = match raw.colour {
             None => "#1d4f91".to_owned(),
             Some(c) if is_hex_colour(&c.value) => c.value.to_ascii_lowercase(),
             Some(c) => {
-                self.error(doc.of(&c), "bad-value", format!("`{}` is not a colour", c.value), "write it as #rrggbb, e.g. \"#1d4f91\" (quoted: # starts a YAML comment)");
+                self.error(
+                    doc.of(&c),
+                    "bad-value",
+                    format!("`{}` is not a colour", c.value),
+                    "write it as #rrggbb, e.g. \"#1d4f91\" (quoted: # starts a YAML comment)",
+                );
                 return None;
             }
         };
@@ -172,41 +239,75 @@ impl Loader<'_> {
                 let at = doc.of(&path);
                 let rel = markdown::normalize(&path.value);
                 let Some(rel) = rel.filter(|r| self.root.join(r).is_file()) else {
-                    self.error(at, "missing-asset", format!("logo `{}` does not exist", path.value), "give the path relative to the course folder");
+                    self.error(
+                        at,
+                        "missing-asset",
+                        format!("logo `{}` does not exist", path.value),
+                        "give the path relative to the course folder",
+                    );
                     return None;
                 };
                 let Some(alt) = raw.logo_alt.filter(|a| !a.trim().is_empty()) else {
-                    self.error(at, "missing-key", "the logo has no `logo_alt`", "describe the logo, e.g. `logo_alt: Anytown Libraries`");
+                    self.error(
+                        at,
+                        "missing-key",
+                        "the logo has no `logo_alt`",
+                        "describe the logo, e.g. `logo_alt: Anytown Libraries`",
+                    );
                     return None;
                 };
-                Some(Logo { asset: Asset { source: self.root.join(&rel), path: rel }, alt })
+                Some(Logo {
+                    asset: Asset {
+                        source: self.root.join(&rel),
+                        path: rel,
+                    },
+                    alt,
+                })
             }
         };
         Some(Theme { colour, logo })
     }
 
     /// Load one module; returns it with the location of its id.
-    fn module(&mut self, folder: &serde_saphyr::Spanned<String>, at: &Location) -> Option<(Module, Location)> {
+    fn module(
+        &mut self,
+        folder: &serde_saphyr::Spanned<String>,
+        at: &Location,
+    ) -> Option<(Module, Location)> {
         let Some(dir_rel) = markdown::normalize(&folder.value).filter(|d| !d.contains('/')) else {
-            self.error(at.clone(), "bad-value", format!("`{}` is not a module folder name", folder.value), "list folder names directly inside the course folder");
+            self.error(
+                at.clone(),
+                "bad-value",
+                format!("`{}` is not a module folder name", folder.value),
+                "list folder names directly inside the course folder",
+            );
             return None;
         };
         let dir = self.root.join(&dir_rel);
         let yaml_path = dir.join("module.yaml");
         if !dir.is_dir() {
-            let mut d = Diagnostic::error("missing-module", format!("module folder `{}` does not exist", folder.value))
-                .at(at.clone())
-                .label("no such folder");
+            let mut d = Diagnostic::error(
+                "missing-module",
+                format!("module folder `{}` does not exist", folder.value),
+            )
+            .at(at.clone())
+            .label("no such folder");
             if let Some(s) = markdown::nearby_file(&dir) {
                 d = d.hint(format!("did you mean `{s}`?"));
             }
-            self.diagnostics.push(d.hint("create the folder with a module.yaml, or remove it from `modules`"));
+            self.diagnostics
+                .push(d.hint("create the folder with a module.yaml, or remove it from `modules`"));
             return None;
         }
         let file = match read_source(&yaml_path) {
             Ok(f) => f,
             Err(e) => {
-                self.error(at.clone(), "missing-module", format!("cannot read `{}`: {e}", yaml_path.display()), "every module folder needs a module.yaml");
+                self.error(
+                    at.clone(),
+                    "missing-module",
+                    format!("cannot read `{}`: {e}", yaml_path.display()),
+                    "every module folder needs a module.yaml",
+                );
                 return None;
             }
         };
@@ -215,16 +316,36 @@ impl Loader<'_> {
         let id_at = doc.of(&raw.id);
         let id = self.slug(&doc, &raw.id);
         if !(1..=600).contains(&raw.duration.value) {
-            self.error(doc.of(&raw.duration), "out-of-range", format!("duration {} is out of range", raw.duration.value), "give the typical time in minutes, 1–600");
+            self.error(
+                doc.of(&raw.duration),
+                "out-of-range",
+                format!("duration {} is out of range", raw.duration.value),
+                "give the typical time in minutes, 1–600",
+            );
         }
         if raw.mastery_score.value > 100 {
-            self.error(doc.of(&raw.mastery_score), "out-of-range", format!("mastery_score {} is out of range", raw.mastery_score.value), "the pass mark is a percentage, 0–100");
+            self.error(
+                doc.of(&raw.mastery_score),
+                "out-of-range",
+                format!("mastery_score {} is out of range", raw.mastery_score.value),
+                "the pass mark is a percentage, 0–100",
+            );
         }
         if raw.objectives.is_empty() {
-            self.error(Location::file_start(&file), "bad-count", "`objectives` is empty", "say what the learner will be able to do, at least one objective");
+            self.error(
+                Location::file_start(&file),
+                "bad-count",
+                "`objectives` is empty",
+                "say what the learner will be able to do, at least one objective",
+            );
         }
         if raw.pages.is_empty() {
-            self.error(Location::file_start(&file), "bad-count", "`pages` is empty", "list the module's Markdown pages in order");
+            self.error(
+                Location::file_start(&file),
+                "bad-count",
+                "`pages` is empty",
+                "list the module's Markdown pages in order",
+            );
         }
 
         let mut assets = BTreeMap::new();
@@ -232,13 +353,18 @@ impl Loader<'_> {
         let mut page_ids: Vec<(Slug, Location)> = Vec::new();
         for entry in &raw.pages {
             let entry_at = doc.of(entry);
-            let Some(page) = self.page(&dir_rel, entry, &entry_at, &mut assets) else { continue };
+            let Some(page) = self.page(&dir_rel, entry, &entry_at, &mut assets) else {
+                continue;
+            };
             if let Some((_, first)) = page_ids.iter().find(|(p, _)| *p == page.0.id) {
                 self.diagnostics.push(
-                    Diagnostic::error("duplicate-id", format!("page id `{}` is used twice in this module", page.0.id))
-                        .at(page.1)
-                        .related(first.clone(), "first used here")
-                        .hint("give each page its own id"),
+                    Diagnostic::error(
+                        "duplicate-id",
+                        format!("page id `{}` is used twice in this module", page.0.id),
+                    )
+                    .at(page.1)
+                    .related(first.clone(), "first used here")
+                    .hint("give each page its own id"),
                 );
                 continue;
             }
@@ -251,16 +377,23 @@ impl Loader<'_> {
             description: raw.description,
             duration: raw.duration.value,
             objectives: raw.objectives,
-            mastery_score: u8::try_from(raw.mastery_score.value).ok().filter(|m| *m <= 100)?,
+            mastery_score: u8::try_from(raw.mastery_score.value)
+                .ok()
+                .filter(|m| *m <= 100)?,
             completion: raw.completion,
             pages,
             assets: assets.into_values().collect(),
         };
-        if module.completion != Completion::Pages && !module.is_scored() && !module.pages.is_empty() {
+        if module.completion != Completion::Pages && !module.is_scored() && !module.pages.is_empty()
+        {
             self.error(
                 id_at.clone(),
                 "no-assessment",
-                format!("module `{}` has `completion: {}` but no scored question", module.id, completion_name(module.completion)),
+                format!(
+                    "module `{}` has `completion: {}` but no scored question",
+                    module.id,
+                    completion_name(module.completion)
+                ),
                 "use `completion: pages`, or add scored questions",
             );
         }
@@ -274,21 +407,32 @@ impl Loader<'_> {
         at: &Location,
         assets: &mut BTreeMap<String, Asset>,
     ) -> Option<(Page, Location)> {
-        let Some(rel) = markdown::normalize(&format!("{dir_rel}/{}", entry.value)).filter(|r| r.starts_with(&format!("{dir_rel}/"))) else {
-            self.error(at.clone(), "bad-value", format!("page `{}` is outside the module folder", entry.value), "give the page path relative to the module folder");
+        let Some(rel) = markdown::normalize(&format!("{dir_rel}/{}", entry.value))
+            .filter(|r| r.starts_with(&format!("{dir_rel}/")))
+        else {
+            self.error(
+                at.clone(),
+                "bad-value",
+                format!("page `{}` is outside the module folder", entry.value),
+                "give the page path relative to the module folder",
+            );
             return None;
         };
         let path: PathBuf = self.root.join(&rel);
         let file = match read_source(&path) {
             Ok(f) => f,
             Err(e) => {
-                let mut d = Diagnostic::error("missing-page", format!("page `{}` cannot be read: {e}", entry.value))
-                    .at(at.clone())
-                    .label("listed here");
+                let mut d = Diagnostic::error(
+                    "missing-page",
+                    format!("page `{}` cannot be read: {e}", entry.value),
+                )
+                .at(at.clone())
+                .label("listed here");
                 if let Some(s) = markdown::nearby_file(&path) {
                     d = d.hint(format!("did you mean `{s}`?"));
                 }
-                self.diagnostics.push(d.hint("create the file, or remove it from `pages`"));
+                self.diagnostics
+                    .push(d.hint("create the file, or remove it from `pages`"));
                 return None;
             }
         };
@@ -301,11 +445,17 @@ impl Loader<'_> {
             );
             return None;
         };
-        let doc = Embedded { file: Arc::clone(&file), line_offset: 1, column_offset: 0 };
+        let doc = Embedded {
+            file: Arc::clone(&file),
+            line_offset: 1,
+            column_offset: 0,
+        };
         let front: raw::FrontMatter = self.parse(&doc, yaml, "the front matter")?;
         let id_at = doc.of(&front.id);
         let id = self.slug(&doc, &front.id);
-        let page_dir = rel.rsplit_once('/').map_or(String::new(), |(d, _)| d.to_owned());
+        let page_dir = rel
+            .rsplit_once('/')
+            .map_or(String::new(), |(d, _)| d.to_owned());
         let mut cx = Context {
             course_root: self.root,
             file: &file,
@@ -318,15 +468,34 @@ impl Loader<'_> {
         for piece in pieces {
             match piece {
                 Piece::Html(h) => content.push(Segment::Html(h)),
-                Piece::Block { kind, yaml, line_offset, column_offset, fence } => {
-                    let doc = Embedded { file: Arc::clone(&file), line_offset, column_offset };
-                    if let Some(b) = blocks::block(&kind, &yaml, &doc, &fence, &mut cx, &mut self.block_ids) {
+                Piece::Block {
+                    kind,
+                    yaml,
+                    line_offset,
+                    column_offset,
+                    fence,
+                } => {
+                    let doc = Embedded {
+                        file: Arc::clone(&file),
+                        line_offset,
+                        column_offset,
+                    };
+                    if let Some(b) =
+                        blocks::block(&kind, &yaml, &doc, &fence, &mut cx, &mut self.block_ids)
+                    {
                         content.push(Segment::Block(b));
                     }
                 }
             }
         }
-        Some((Page { id: id?, title: front.title, content }, id_at))
+        Some((
+            Page {
+                id: id?,
+                title: front.title,
+                content,
+            },
+            id_at,
+        ))
     }
 
     fn duplicate_block_ids(&mut self) {
@@ -369,9 +538,11 @@ fn is_semver(s: &str) -> bool {
     let core = s.split(['-', '+']).next().unwrap_or("");
     let nums: Vec<&str> = core.split('.').collect();
     nums.len() == 3
-        && nums
-            .iter()
-            .all(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()) && (n.len() == 1 || !n.starts_with('0')))
+        && nums.iter().all(|n| {
+            !n.is_empty()
+                && n.bytes().all(|b| b.is_ascii_digit())
+                && (n.len() == 1 || !n.starts_with('0'))
+        })
 }
 
 fn is_hex_colour(s: &str) -> bool {

@@ -145,7 +145,10 @@ pub fn fragment(text: &str, at: &Location, cx: &mut Context) -> Html {
 pub fn inline(text: &str, at: &Location, cx: &mut Context) -> Html {
     let html = fragment(text, at, cx).0;
     let trimmed = html.trim_end();
-    match trimmed.strip_prefix("<p>").and_then(|s| s.strip_suffix("</p>")) {
+    match trimmed
+        .strip_prefix("<p>")
+        .and_then(|s| s.strip_suffix("</p>"))
+    {
         Some(inner) if !inner.contains("<p>") => Html(inner.to_owned()),
         _ => Html(html),
     }
@@ -186,8 +189,16 @@ fn check<'a>(node: &'a AstNode<'a>, line_offset: usize, cx: &mut Context) {
     check_at(
         node,
         &mut |n| {
-            let pos = n.data.borrow().sourcepos.start;
-            Location::at(&file, pos.line + line_offset, pos.column)
+            let pos = n.data.borrow().sourcepos;
+            let start = file.offset_of(pos.start.line + line_offset, pos.start.column);
+            // comrak counts columns in bytes; the end is inclusive.
+            let end = file.offset_of(pos.end.line + line_offset, 1) + pos.end.column;
+            let end = if end > start && end <= file.text.len() && file.text.is_char_boundary(end) {
+                end
+            } else {
+                start + 1
+            };
+            Location::new(&file, start..end.min(file.text.len()))
         },
         cx,
     );
@@ -202,7 +213,9 @@ fn check_at<'a>(
     for n in node.descendants() {
         let mut ast = n.data.borrow_mut();
         match &mut ast.value {
-            NodeValue::HtmlBlock(h) if is_comment(&h.literal) => ast.value = NodeValue::Text("".into()),
+            NodeValue::HtmlBlock(h) if is_comment(&h.literal) => {
+                ast.value = NodeValue::Text("".into())
+            }
             NodeValue::HtmlInline(h) if is_comment(h) => ast.value = NodeValue::Text("".into()),
             NodeValue::HtmlBlock(_) | NodeValue::HtmlInline(_) => {
                 drop(ast);
@@ -307,9 +320,12 @@ fn resolve_url<'a>(
     };
     let Some(rel) = normalize(&joined) else {
         cx.diagnostics.push(
-            Diagnostic::error("asset-outside-course", format!("`{url}` points outside the course folder"))
-                .at(locate(node))
-                .hint("keep every file the course uses inside the course folder"),
+            Diagnostic::error(
+                "asset-outside-course",
+                format!("`{url}` points outside the course folder"),
+            )
+            .at(locate(node))
+            .hint("keep every file the course uses inside the course folder"),
         );
         return Some("#".into());
     };
@@ -421,11 +437,17 @@ mod tests {
 
     #[test]
     fn blocks_are_cut_out_with_their_position() {
-        let (pieces, d, _) = run("---\nid: a\ntitle: A\n---\n# Hi\n\n```callout\nbody: x\n```\n\nafter\n");
+        let (pieces, d, _) =
+            run("---\nid: a\ntitle: A\n---\n# Hi\n\n```callout\nbody: x\n```\n\nafter\n");
         assert!(d.is_empty());
         assert_eq!(pieces.len(), 3);
         match &pieces[1] {
-            Piece::Block { kind, yaml, line_offset, .. } => {
+            Piece::Block {
+                kind,
+                yaml,
+                line_offset,
+                ..
+            } => {
                 assert_eq!(kind, "callout");
                 assert_eq!(yaml, "body: x\n");
                 assert_eq!(*line_offset, 7);
@@ -436,8 +458,12 @@ mod tests {
 
     #[test]
     fn raw_html_and_script_links_are_errors_at_their_line() {
-        let (_, d, _) = run("---\nid: a\ntitle: A\n---\ntext\n\n<div>x</div>\n\n[a](javascript:alert(1))\n");
-        let lines: Vec<_> = d.iter().map(|d| (d.code, d.location.as_ref().unwrap().line_col())).collect();
+        let (_, d, _) =
+            run("---\nid: a\ntitle: A\n---\ntext\n\n<div>x</div>\n\n[a](javascript:alert(1))\n");
+        let lines: Vec<_> = d
+            .iter()
+            .map(|d| (d.code, d.location.as_ref().unwrap().line_col()))
+            .collect();
         assert_eq!(lines, [("raw-html", (7, 1)), ("unsafe-url", (9, 1))]);
     }
 

@@ -29,7 +29,8 @@ impl Slug {
     pub fn parse(s: &str) -> Option<Self> {
         let ok = !s.is_empty()
             && s.len() <= 64
-            && s.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+            && s.bytes()
+                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
             && !s.starts_with('-');
         ok.then(|| Self(s.to_owned()))
     }
@@ -48,7 +49,11 @@ impl Slug {
             }
         }
         let out = out.trim_end_matches('-');
-        if out.is_empty() { "item".into() } else { out.into() }
+        if out.is_empty() {
+            "item".into()
+        } else {
+            out.into()
+        }
     }
 
     pub fn as_str(&self) -> &str {
@@ -202,13 +207,27 @@ pub struct Question {
 #[derive(Debug, Serialize)]
 #[serde(tag = "type", rename_all = "kebab-case")]
 pub enum QuestionKind {
-    SingleChoice { options: Vec<Choice> },
-    MultipleChoice { options: Vec<Choice> },
-    TrueFalse { answer: bool },
-    FillIn { answers: Vec<String>, case_sensitive: bool },
-    Matching { pairs: Vec<Pair> },
+    SingleChoice {
+        options: Vec<Choice>,
+    },
+    MultipleChoice {
+        options: Vec<Choice>,
+    },
+    TrueFalse {
+        answer: bool,
+    },
+    FillIn {
+        answers: Vec<String>,
+        case_sensitive: bool,
+    },
+    Matching {
+        pairs: Vec<Pair>,
+    },
     /// `items` in the correct order; `shown` is the order presented (indices into `items`).
-    Sequencing { items: Vec<Html>, shown: Vec<usize> },
+    Sequencing {
+        items: Vec<Html>,
+        shown: Vec<usize>,
+    },
 }
 
 impl QuestionKind {

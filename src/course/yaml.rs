@@ -30,7 +30,11 @@ impl Embedded {
             (0, _) => (1, 1),
             (l, c) => (l as usize, c.max(1) as usize),
         };
-        Location::at(&self.file, line + self.line_offset, column + self.column_offset)
+        Location::at(
+            &self.file,
+            line + self.line_offset,
+            column + self.column_offset,
+        )
     }
 
     /// Where a spanned value was written.
@@ -84,8 +88,11 @@ impl Embedded {
             .hint(format!("add `{field}: …`; see docs/course-format.md")),
             other => {
                 let message = strip_position(&other.to_string());
-                at(Diagnostic::error("yaml", format!("invalid {what}: {message}")))
-                    .hint("check the indentation and the value's type; see docs/course-format.md")
+                at(Diagnostic::error(
+                    "yaml",
+                    format!("invalid {what}: {message}"),
+                ))
+                .hint("check the indentation and the value's type; see docs/course-format.md")
             }
         }
     }
@@ -124,7 +131,9 @@ mod tests {
     #[test]
     fn unknown_key_points_into_the_file_and_suggests() {
         let e = embedded("x\n```\n    mastery: 3\n    id: a\n");
-        let d = e.parse::<T>("mastery: 3\nid: a\n", "the block").unwrap_err();
+        let d = e
+            .parse::<T>("mastery: 3\nid: a\n", "the block")
+            .unwrap_err();
         assert_eq!(d.code, "unknown-key");
         assert_eq!(d.location.as_ref().unwrap().line_col(), (3, 5));
         assert_eq!(d.hints, ["did you mean `mastery_score`?"]);
@@ -133,7 +142,9 @@ mod tests {
     #[test]
     fn spans_of_values_are_mapped() {
         let e = embedded("x\n```\n    mastery_score: 3\n    id: abc\n");
-        let t = e.parse::<T>("mastery_score: 3\nid: abc\n", "the block").unwrap();
+        let t = e
+            .parse::<T>("mastery_score: 3\nid: abc\n", "the block")
+            .unwrap();
         let loc = e.of(&t.id);
         assert_eq!(loc.line_col(), (4, 9));
         assert_eq!(&loc.file.text[loc.span], "abc");
@@ -142,7 +153,9 @@ mod tests {
     #[test]
     fn type_errors_have_a_position() {
         let e = embedded("x\n```\n    mastery_score: ten\n    id: a\n");
-        let d = e.parse::<T>("mastery_score: ten\nid: a\n", "the block").unwrap_err();
+        let d = e
+            .parse::<T>("mastery_score: ten\nid: a\n", "the block")
+            .unwrap_err();
         assert_eq!(d.location.unwrap().line_col().0, 3, "{}", d.message);
     }
 }

@@ -1,0 +1,727 @@
+//! XSD validation of manifests against the official schemas, embedded in the binary.
+//!
+//! Why in-process: a package that an LMS rejects is found out late and far away, so every
+//! manifest we write is checked against the publisher's own schema before it is zipped, with no
+//! network, no `xmllint` and no schema files next to the binary. The schema folders under
+//! `schemas/` are embedded with rust-embed and served to `xsd-schema` by a [`SchemaLoader`] of
+//! our own; `scripts/xmllint-check.sh` runs the same check with libxml2 as a second opinion.
+//!
+//! Security: the schema set is chosen by the caller (the standard being built), never by the
+//! document's `xsi:schemaLocation`, which a hostile package could point anywhere; the loader can
+//! read nothing but the embedded schemas, so nothing is ever fetched from the network or the
+//! disk; a document with a `<!DOCTYPE>` is refused before validation, so no entity is ever
+//! expanded (billion laughs); parse limits bound nesting and node counts.
+
+use std::borrow::Cow;
+use std::cell::RefCell;
+use std::collections::HashMap;
+use std::sync::{Mutex, OnceLock};
+
+use quick_xml::events::Event;
+use quick_xml::name::ResolveResult;
+use quick_xml::NsReader;
+use rust_embed::RustEmbed;
+use xsd_schema::validation::{
+    drive_quick_xml_with, DoctypeView, DriveWithError, ElementStartView, EndElementInfo,
+    EndOfAttributesView, SchemaValidator, ValidationError, ValidationEventHandler, ValidationFlags,
+    ValidationRoot, ValidationSink, ValidationWarning,
+};
+use xsd_schema::xml::ParseLimits;
+use xsd_schema::{
+    ElementKey, LoaderChain, LocationRequest, ResolverConfig, SchemaError, SchemaLoader,
+    SchemaResolver, SchemaResult, SchemaSetBuilder, XsdVersion,
+};
+
+/// The official schema folders (`schemas/<set>/…`), compiled into the binary so validation and
+/// packaging work from any directory.
+#[derive(RustEmbed)]
+#[folder = "schemas/"]
+struct EmbeddedSchemas;
+
+/// Which embedded schema set to validate against.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum SchemaSet {
+    /// ADL SCORM 1.2 (IMS CP 1.1.2, IMS MD 1.2.1, `adlcp_rootv1p2`), folder `scorm12/`.
+    Scorm12,
+    /// ADL SCORM 2004 4th Edition with the IEEE LOM tree, folder `scorm2004-4th/`.
+    Scorm2004_4th,
+    /// SCORM 2004 3rd Edition as Rustici ships it (see `schemas/PROVENANCE.md`), folder
+    /// `scorm2004-3rd/`.
+    Scorm2004_3rd,
+    /// cmi5 `CourseStructure.xsd`, folder `cmi5/`.
+    Cmi5,
+    /// Tin Can `tincan.xsd` (unverified third-party copy), folder `tincan/`.
+    TinCan,
+}
+
+impl SchemaSet {
+    /// Every set, in a fixed order.
+    pub const ALL: [SchemaSet; 5] = [
+        SchemaSet::Scorm12,
+        SchemaSet::Scorm2004_4th,
+        SchemaSet::Scorm2004_3rd,
+        SchemaSet::Cmi5,
+        SchemaSet::TinCan,
+    ];
+
+    /// The folder under `schemas/` that holds this set.
+    pub fn folder(self) -> &'static str {
+        match self {
+            SchemaSet::Scorm12 => "scorm12",
+            SchemaSet::Scorm2004_4th => "scorm2004-4th",
+            SchemaSet::Scorm2004_3rd => "scorm2004-3rd",
+            SchemaSet::Cmi5 => "cmi5",
+            SchemaSet::TinCan => "tincan",
+        }
+    }
+
+    /// A human name for messages.
+    pub fn label(self) -> &'static str {
+        match self {
+            SchemaSet::Scorm12 => "SCORM 1.2",
+            SchemaSet::Scorm2004_4th => "SCORM 2004 4th Edition",
+            SchemaSet::Scorm2004_3rd => "SCORM 2004 3rd Edition",
+            SchemaSet::Cmi5 => "cmi5",
+            SchemaSet::TinCan => "Tin Can",
+        }
+    }
+
+    /// The expanded name (namespace, local name) the document element must have.
+    pub fn root_element(self) -> (&'static str, &'static str) {
+        match self {
+            SchemaSet::Scorm12 => ("http://www.imsproject.org/xsd/imscp_rootv1p1p2", "manifest"),
+            SchemaSet::Scorm2004_4th | SchemaSet::Scorm2004_3rd => {
+                ("http://www.imsglobal.org/xsd/imscp_v1p1", "manifest")
+            }
+            SchemaSet::Cmi5 => (
+                "https://w3id.org/xapi/profiles/cmi5/v1/CourseStructure.xsd",
+                "courseStructure",
+            ),
+            SchemaSet::TinCan => ("http://projecttincan.com/tincan.xsd", "tincan"),
+        }
+    }
+
+    /// The schema documents compiled for this set, relative to its folder. Every namespace a
+    /// manifest may use must be here: IMS CP's wildcards are `lax` (2004) or `strict` (1.2), so
+    /// an extension element is only checked if its namespace is loaded.
+    fn entry_points(self) -> &'static [&'static str] {
+        match self {
+            SchemaSet::Scorm12 => &[
+                "imscp_rootv1p1p2.xsd",
+                "adlcp_rootv1p2.xsd",
+                "imsmd_rootv1p2p1.xsd",
+            ],
+            SchemaSet::Scorm2004_4th | SchemaSet::Scorm2004_3rd => &[
+                "imscp_v1p1.xsd",
+                "adlcp_v1p3.xsd",
+                "adlseq_v1p3.xsd",
+                "adlnav_v1p3.xsd",
+                "imsss_v1p0.xsd",
+                "lom.xsd",
+            ],
+            SchemaSet::Cmi5 => &["CourseStructure.xsd"],
+            SchemaSet::TinCan => &["tincan.xsd"],
+        }
+    }
+
+    /// These schemas were written for XSD 1.0, and that is what we apply, except to SCORM 1.2:
+    /// its ADL-edited `imsmd_rootv1p2p1.xsd` violates XSD 1.0's Unique Particle Attribution
+    /// rule (a `##any` wildcard next to LOM elements) and is refused in 1.0 mode; XSD 1.1
+    /// relaxes UPA (an element declaration wins over a wildcard), which is also how every LMS
+    /// reads it.
+    fn xsd_version(self) -> XsdVersion {
+        match self {
+            SchemaSet::Scorm12 => XsdVersion::V1_1,
+            _ => XsdVersion::V1_0,
+        }
+    }
+
+    fn index(self) -> usize {
+        match self {
+            SchemaSet::Scorm12 => 0,
+            SchemaSet::Scorm2004_4th => 1,
+            SchemaSet::Scorm2004_3rd => 2,
+            SchemaSet::Cmi5 => 3,
+            SchemaSet::TinCan => 4,
+        }
+    }
+}
+
+/// One schema violation, with the position in the validated document when known.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct XsdError {
+    /// 1-based line.
+    pub line: Option<u32>,
+    /// 1-based column, in characters.
+    pub column: Option<u32>,
+    /// The constraint code and the validator's message, e.g. `[cvc-enumeration-valid] …`.
+    pub message: String,
+}
+
+impl std::fmt::Display for XsdError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match (self.line, self.column) {
+            (Some(line), Some(column)) => write!(f, "{line}:{column}: {}", self.message),
+            (Some(line), None) => write!(f, "{line}: {}", self.message),
+            _ => f.write_str(&self.message),
+        }
+    }
+}
+
+impl std::error::Error for XsdError {}
+
+impl XsdError {
+    fn without_position(message: impl Into<String>) -> Self {
+        XsdError {
+            line: None,
+            column: None,
+            message: message.into(),
+        }
+    }
+
+    fn at(xml: &[u8], offset: usize, message: impl Into<String>) -> Self {
+        let (line, column) = line_column(xml, offset);
+        XsdError {
+            line: Some(line),
+            column: Some(column),
+            message: message.into(),
+        }
+    }
+}
+
+/// Validate `xml` against `set`.
+///
+/// The document element must be the set's root (see [`SchemaSet::root_element`]); the
+/// document's `xsi:schemaLocation` is ignored. A document with a `<!DOCTYPE>` is refused before
+/// validation. Errors come sorted by position; those the validator cannot place (a refused
+/// parse limit) come last without one.
+///
+/// Compiled schema sets are kept for the life of the process, so only the first call per set
+/// pays for compilation (about 5-11 ms in a debug build). xsd-schema's compiled set is `Send`
+/// but not `Sync`, so instead of one shared set there is a pool per set: concurrent calls
+/// (rayon) each take their own, and the pool grows to the peak number of concurrent callers.
+pub fn validate(set: SchemaSet, xml: &[u8]) -> Result<(), Vec<XsdError>> {
+    prescan(set, xml).map_err(|e| vec![e])?;
+    let errors = with_compiled(set, |compiled| run(compiled, xml))
+        .map_err(|failure| vec![XsdError::without_position(failure)])?;
+    if errors.is_empty() {
+        Ok(())
+    } else {
+        Err(errors)
+    }
+}
+
+/// One validation run of `xml` against `compiled`; the errors, sorted by position.
+fn run(compiled: &Compiled, xml: &[u8]) -> Vec<XsdError> {
+    let validator = SchemaValidator::new(&compiled.set, validation_flags());
+    let track = RefCell::new(Track::default());
+    let mut runtime = validator.start_run(TrackingSink { track: &track });
+    runtime.set_validation_root(ValidationRoot::Element(compiled.root));
+    runtime.set_parse_limits(
+        ParseLimits::none()
+            .with_max_depth(MAX_DEPTH)
+            .with_max_name_bytes(MAX_NAME_BYTES)
+            .with_max_nodes(MAX_NODES),
+    );
+
+    let mut handler = TrackingHandler { track: &track, xml };
+    let mut fatal = match drive_quick_xml_with(xml, &mut runtime, &compiled.set, &mut handler) {
+        Ok(_) => None,
+        Err(DriveWithError::NotWellFormed(e)) => Some(XsdError::at(
+            xml,
+            usize::try_from(e.position()).unwrap_or(usize::MAX),
+            format!("not well-formed: {e}"),
+        )),
+        Err(DriveWithError::LimitExceeded(e)) => {
+            Some(XsdError::without_position(format!("document refused: {e}")))
+        }
+        Err(DriveWithError::Hook(e)) => Some(e),
+        Err(DriveWithError::Io(e)) => Some(XsdError::without_position(format!("I/O error: {e}"))),
+        Err(e) => Some(XsdError::without_position(e.to_string())),
+    };
+    if fatal.is_none() {
+        // Dangling IDREFs and the other checks of the whole document are reported here.
+        if let Err(e) = runtime.end_validation() {
+            fatal = Some(XsdError::without_position(e.to_string()));
+        }
+    }
+    drop(runtime);
+
+    let track = track.into_inner();
+    let mut errors: Vec<XsdError> = track
+        .errors
+        .into_iter()
+        .map(|(error, offset)| {
+            let offset = offset.or_else(|| track.starts.get(&element_path_of(&error)?).copied());
+            match offset {
+                Some(offset) => XsdError::at(xml, offset, error.to_string()),
+                None => XsdError::without_position(error.to_string()),
+            }
+        })
+        .collect();
+    errors.extend(fatal);
+    errors.sort_by_key(|e| (e.line.unwrap_or(u32::MAX), e.column.unwrap_or(u32::MAX)));
+    errors
+}
+
+/// The schema files to copy into the package root for `set`, as (path in the package, bytes),
+/// sorted by path.
+///
+/// The paths are relative to the set's folder, so the layout manifests refer to is kept
+/// (`lom.xsd` at the root with `common/`, `extend/`, `unique/`, `vocab/` beside it, as
+/// `lom.xsd`'s own includes need). The bytes are the publisher's, unchanged.
+pub fn package_files(set: SchemaSet) -> Vec<(&'static str, Cow<'static, [u8]>)> {
+    let prefix = format!("{}/", set.folder());
+    embedded_names()
+        .iter()
+        .filter_map(|name| name.strip_prefix(prefix.as_str()))
+        .map(|relative| {
+            let full = format!("{prefix}{relative}");
+            let file = EmbeddedSchemas::get(&full)
+                .unwrap_or_else(|| panic!("embedded schema {full} listed but not readable"));
+            (relative, file.data)
+        })
+        .collect()
+}
+
+// ---------------------------------------------------------------------------------------------
+// Limits
+// ---------------------------------------------------------------------------------------------
+
+/// Manifests nest a dozen levels deep; sub-organizations rarely exceed a few more.
+const MAX_DEPTH: usize = 256;
+const MAX_NAME_BYTES: usize = 1024;
+/// A course of thousands of items is a few tens of thousands of nodes.
+const MAX_NODES: usize = 2_000_000;
+
+// ---------------------------------------------------------------------------------------------
+// Embedded files and the schema loader
+// ---------------------------------------------------------------------------------------------
+
+/// Sorted names of every embedded file, as `&'static str`. In release builds rust-embed gives
+/// static names; in debug builds it reads the folder at run time and gives owned ones, which are
+/// leaked once here (a few dozen short strings) so [`package_files`] can return static paths.
+fn embedded_names() -> &'static [&'static str] {
+    static NAMES: OnceLock<Vec<&'static str>> = OnceLock::new();
+    NAMES.get_or_init(|| {
+        let mut names: Vec<&'static str> = EmbeddedSchemas::iter()
+            .map(|name| match name {
+                Cow::Borrowed(name) => name,
+                Cow::Owned(name) => &*Box::leak(name.into_boxed_str()),
+            })
+            .collect();
+        names.sort_unstable();
+        names
+    })
+}
+
+/// The base of the locations the embedded schemas are loaded under. A hierarchical URI, so the
+/// resolver resolves relative `schemaLocation`s (`common/dataTypes.xsd`) as it would on disk.
+const EMBEDDED_BASE: &str = "lmspack-schemas://embedded/";
+
+/// Serves the embedded schemas, and nothing else: with this as the only loader (next to
+/// xsd-schema's own `embedded://` one for its catalog), no directive can reach the file system
+/// or the network.
+#[derive(Debug)]
+struct EmbeddedSchemaLoader;
+
+impl SchemaLoader for EmbeddedSchemaLoader {
+    fn load(&self, location: &str) -> SchemaResult<String> {
+        let path = location.strip_prefix(EMBEDDED_BASE).ok_or_else(|| {
+            SchemaError::resolution(format!("not an embedded schema: {location}"))
+        })?;
+        let file = EmbeddedSchemas::get(path)
+            .ok_or_else(|| SchemaError::resolution(format!("no embedded schema {path}")))?;
+        xsd_schema::decode_xml_bytes(file.data.into_owned())
+    }
+
+    fn can_load(&self, location: &str) -> bool {
+        location.starts_with(EMBEDDED_BASE)
+    }
+
+    fn priority(&self) -> i32 {
+        200
+    }
+}
+
+/// A compiled set and the declaration of its document element.
+///
+/// xsd-schema's `SchemaSet` is `Send` but not `Sync` (its name table interns with `RefCell`s,
+/// also while validating), so one compiled set cannot serve two threads at once. Compiled sets
+/// are therefore pooled: a call takes an idle one (or compiles one when all are busy) and puts
+/// it back, so there are never more than the peak number of concurrent callers, and rayon's
+/// workers keep reusing the same few sets.
+struct Compiled {
+    set: xsd_schema::SchemaSet,
+    root: ElementKey,
+    /// Size of the name table after compilation. Validation interns the namespace URIs and
+    /// prefixes of each document into it, for good; see [`MAX_NAME_TABLE_GROWTH`].
+    baseline_name_bytes: usize,
+}
+
+/// A pooled set whose name table has grown by more than this (documents with many distinct
+/// namespaces, e.g. hostile ones) is dropped instead of reused, so memory stays bounded in a
+/// long-running process.
+const MAX_NAME_TABLE_GROWTH: usize = 4 << 20;
+
+/// Idle compiled sets, per [`SchemaSet`].
+static POOLS: [Mutex<Vec<Compiled>>; 5] = [
+    Mutex::new(Vec::new()),
+    Mutex::new(Vec::new()),
+    Mutex::new(Vec::new()),
+    Mutex::new(Vec::new()),
+    Mutex::new(Vec::new()),
+];
+
+/// Why a set failed to compile, once it has (the embedded files do not change, so neither
+/// would the answer).
+static COMPILE_FAILURES: [OnceLock<String>; 5] = [
+    OnceLock::new(),
+    OnceLock::new(),
+    OnceLock::new(),
+    OnceLock::new(),
+    OnceLock::new(),
+];
+
+fn lock_pool(set: SchemaSet) -> std::sync::MutexGuard<'static, Vec<Compiled>> {
+    // The pool holds whole sets only; a panic elsewhere cannot leave it inconsistent.
+    POOLS[set.index()]
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner())
+}
+
+/// Run `f` with a compiled `set` no other thread is using.
+fn with_compiled<R>(set: SchemaSet, f: impl FnOnce(&Compiled) -> R) -> Result<R, String> {
+    if let Some(failure) = COMPILE_FAILURES[set.index()].get() {
+        return Err(failure.clone());
+    }
+    let idle = lock_pool(set).pop();
+    let compiled = match idle {
+        Some(compiled) => compiled,
+        None => match compile(set) {
+            Ok(compiled) => compiled,
+            Err(failure) => {
+                return Err(COMPILE_FAILURES[set.index()]
+                    .get_or_init(|| failure)
+                    .clone())
+            }
+        },
+    };
+    let result = f(&compiled);
+    if compiled.set.name_table.heap_bytes() <= compiled.baseline_name_bytes + MAX_NAME_TABLE_GROWTH
+    {
+        lock_pool(set).push(compiled);
+    }
+    Ok(result)
+}
+
+fn compile(set: SchemaSet) -> Result<Compiled, String> {
+    let fail = |what: String| format!("embedded {} schema set: {what}", set.label());
+    let folder = set.folder();
+
+    let mut chain = LoaderChain::new();
+    chain.add(Box::new(EmbeddedSchemaLoader));
+    chain.add(Box::new(xsd_schema::EmbeddedLoader::new()));
+    let mut resolver =
+        SchemaResolver::with_config_and_loader(ResolverConfig::default(), Box::new(chain));
+    resolver.catalog_mut().add_xml_catalog();
+    // ADL's 4th Edition imscp_v1p1.xsd imports the XML namespace from the W3C's URL; the same
+    // file ships beside it. Any other remote location stays unloadable (no loader serves it) and
+    // is reported below.
+    let local_xml_xsd = format!("{EMBEDDED_BASE}{folder}/xml.xsd");
+    let has_local_xml_xsd = EmbeddedSchemas::get(&format!("{folder}/xml.xsd")).is_some();
+    resolver.set_location_rewriter(move |request: &LocationRequest<'_>, _: &SchemaResolver| {
+        let remote = matches!(
+            request.location,
+            "http://www.w3.org/2001/xml.xsd" | "https://www.w3.org/2001/xml.xsd"
+        );
+        (remote && has_local_xml_xsd).then(|| local_xml_xsd.clone())
+    });
+
+    let mut builder = SchemaSetBuilder::with_resolver(resolver, set.xsd_version());
+    for entry in set.entry_points() {
+        builder
+            .try_add(&format!("{EMBEDDED_BASE}{folder}/{entry}"))
+            .map_err(|e| fail(format!("{entry}: {e}")))?;
+    }
+    let compiled = builder.compile().map_err(|e| fail(e.to_string()))?;
+    if let Some(failure) = compiled.directive_failures().first() {
+        return Err(fail(format!("unresolved directive: {failure}")));
+    }
+    let schema_set = compiled.into_schema_set();
+
+    let (namespace, local) = set.root_element();
+    let root = schema_set
+        .name_table
+        .get(namespace)
+        .zip(schema_set.name_table.get(local))
+        .and_then(|(ns, local)| schema_set.lookup_element(Some(ns), local))
+        .ok_or_else(|| fail(format!("no declaration of {{{namespace}}}{local}")))?;
+
+    if let Some((_, reason)) = SchemaValidator::new(&schema_set, validation_flags())
+        .content_model_failures()
+        .first()
+    {
+        return Err(fail(format!(
+            "content model could not be prepared: {reason}"
+        )));
+    }
+    Ok(Compiled {
+        baseline_name_bytes: schema_set.name_table.heap_bytes(),
+        set: schema_set,
+        root,
+    })
+}
+
+/// Errors only: warnings are not failures, and PSVI values are not needed for a verdict.
+fn validation_flags() -> ValidationFlags {
+    ValidationFlags::default()
+        - ValidationFlags::REPORT_WARNINGS
+        - ValidationFlags::BUILD_PSVI_TYPED_VALUES
+}
+
+// ---------------------------------------------------------------------------------------------
+// Before validation: DOCTYPE and the document element
+// ---------------------------------------------------------------------------------------------
+
+/// Reads the prolog up to the document element (never further) and refuses a `<!DOCTYPE>` and
+/// a document element that is not the set's root. Doing it here, ahead of the schema set, gives
+/// both a clear message and keeps any entity declaration from reaching a parser. Anything this
+/// reader cannot read is left to the validating parser, which reports it precisely.
+fn prescan(set: SchemaSet, xml: &[u8]) -> Result<(), XsdError> {
+    let mut reader = NsReader::from_reader(xml);
+    loop {
+        let before = usize::try_from(reader.buffer_position()).unwrap_or(usize::MAX);
+        let (resolved, event) = match reader.read_resolved_event() {
+            Ok(pair) => pair,
+            Err(_) => return Ok(()),
+        };
+        match event {
+            Event::DocType(_) => {
+                return Err(XsdError::at(
+                    xml,
+                    before,
+                    "document type declarations (<!DOCTYPE …>) are refused: a manifest needs \
+                     none, and their entities could expand without bound",
+                ))
+            }
+            Event::Start(ref start) | Event::Empty(ref start) => {
+                let (want_ns, want_local) = set.root_element();
+                let namespace = match resolved {
+                    ResolveResult::Bound(ns) => ns.0.to_owned(),
+                    _ => String::new(),
+                };
+                let local_name = start.local_name();
+                let local: &str = local_name.as_ref();
+                if namespace != want_ns || local != want_local {
+                    return Err(XsdError::at(
+                        xml,
+                        before,
+                        format!(
+                            "the document element is {{{namespace}}}{local}; a {} document \
+                             must be {{{want_ns}}}{want_local}",
+                            set.label()
+                        ),
+                    ));
+                }
+                return Ok(());
+            }
+            Event::Eof => return Ok(()),
+            _ => {}
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Positions
+// ---------------------------------------------------------------------------------------------
+
+/// xsd-schema's streaming driver reports no line numbers, but its handler sees the byte offset
+/// of every element start and end. The sink and the handler share this record: an error
+/// reported while an element's start tag is validated (attributes, unexpected child, bad
+/// enumeration of an attribute) gets that tag's offset; one reported after (content, end-of-
+/// element checks) waits for the next offset the handler sees, normally the end of the closing
+/// tag. Errors of the end of the document (dangling IDREFs) get the start of the element their
+/// instance path names.
+#[derive(Default)]
+struct Track {
+    /// Offset that errors reported now belong to; `None` while an element's content is read.
+    cursor: Option<usize>,
+    /// Errors with the offset they belong to, if known.
+    errors: Vec<(ValidationError, Option<usize>)>,
+    /// Indexes of `errors` waiting for the next offset.
+    pending: Vec<usize>,
+    /// Per open element: how many children of each expanded name it has had.
+    counters: Vec<HashMap<(String, String), usize>>,
+    /// Per open element: its instance path.
+    paths: Vec<String>,
+    /// Instance path (`/Q{ns}local[n]/…`) of every element to the offset of its `<`.
+    starts: HashMap<String, usize>,
+    /// Offset of the `<` of the element about to be reported.
+    next_start: usize,
+}
+
+impl Track {
+    fn settle(&mut self, offset: usize) {
+        for index in self.pending.drain(..) {
+            self.errors[index].1 = Some(offset);
+        }
+    }
+}
+
+struct TrackingSink<'a> {
+    track: &'a RefCell<Track>,
+}
+
+impl ValidationSink for TrackingSink<'_> {
+    fn on_error(&mut self, error: ValidationError) {
+        let mut track = self.track.borrow_mut();
+        let cursor = track.cursor;
+        track.errors.push((error, cursor));
+        if cursor.is_none() {
+            let index = track.errors.len() - 1;
+            track.pending.push(index);
+        }
+    }
+
+    fn on_warning(&mut self, _warning: ValidationWarning) {}
+}
+
+struct TrackingHandler<'a> {
+    track: &'a RefCell<Track>,
+    xml: &'a [u8],
+}
+
+impl ValidationEventHandler for TrackingHandler<'_> {
+    type Error = XsdError;
+
+    fn on_doctype(&mut self, doctype: DoctypeView<'_>) -> Result<(), XsdError> {
+        // `prescan` refuses these first; this is the backstop should the two parsers disagree.
+        Err(XsdError::at(
+            self.xml,
+            doctype.byte_pos,
+            "document type declarations (<!DOCTYPE …>) are refused",
+        ))
+    }
+
+    fn on_element_start_offset(&mut self, byte_pos: usize) -> Result<(), XsdError> {
+        let mut track = self.track.borrow_mut();
+        track.settle(byte_pos);
+        track.cursor = Some(byte_pos);
+        track.next_start = byte_pos;
+        Ok(())
+    }
+
+    fn before_element(&mut self, view: ElementStartView<'_>) -> Result<(), XsdError> {
+        let mut track = self.track.borrow_mut();
+        let key = (view.namespace_uri.to_owned(), view.local_name.to_owned());
+        let position = match track.counters.last_mut() {
+            Some(counter) => {
+                let count = counter.entry(key).or_insert(0);
+                *count += 1;
+                *count
+            }
+            None => 1,
+        };
+        let parent = track.paths.last().map(String::as_str).unwrap_or("");
+        let path = format!(
+            "{parent}/Q{{{}}}{}[{position}]",
+            view.namespace_uri, view.local_name
+        );
+        let start = track.next_start;
+        track.starts.insert(path.clone(), start);
+        track.paths.push(path);
+        track.counters.push(HashMap::new());
+        Ok(())
+    }
+
+    fn after_end_of_attributes(&mut self, _view: EndOfAttributesView<'_>) -> Result<(), XsdError> {
+        self.track.borrow_mut().cursor = None;
+        Ok(())
+    }
+
+    fn after_end_element(&mut self, _info: &EndElementInfo, _depth: usize) -> Result<(), XsdError> {
+        let mut track = self.track.borrow_mut();
+        track.paths.pop();
+        track.counters.pop();
+        Ok(())
+    }
+
+    fn on_element_end_offset(&mut self, byte_pos: usize) -> Result<(), XsdError> {
+        // One past the closing `>`: point at the `>` itself, on the closing tag's line.
+        self.track.borrow_mut().settle(byte_pos.saturating_sub(1));
+        Ok(())
+    }
+}
+
+/// The instance path of the element an error is about (its attribute step dropped), in the
+/// form [`TrackingHandler::before_element`] records.
+fn element_path_of(error: &ValidationError) -> Option<String> {
+    let path = error.instance_path()?;
+    let mut out = String::new();
+    for step in path.steps() {
+        if step.position().is_some() {
+            out.push('/');
+            out.push_str(&step.to_string());
+        }
+    }
+    (!out.is_empty()).then_some(out)
+}
+
+/// 1-based line and column (in characters) of byte `offset`; a leading byte-order mark is not
+/// a column.
+fn line_column(xml: &[u8], offset: usize) -> (u32, u32) {
+    let offset = offset.min(xml.len());
+    let before = &xml[..offset];
+    let line_start = before
+        .iter()
+        .rposition(|&b| b == b'\n')
+        .map_or(0, |i| i + 1);
+    let line = before.iter().filter(|&&b| b == b'\n').count() + 1;
+    let mut segment = &before[line_start..];
+    if line_start == 0 {
+        segment = segment.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(segment);
+    }
+    let column = segment.iter().filter(|&&b| b & 0xC0 != 0x80).count() + 1;
+    (
+        u32::try_from(line).unwrap_or(u32::MAX),
+        u32::try_from(column).unwrap_or(u32::MAX),
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn line_column_counts_characters() {
+        let xml = "<a>\n  <é/>\n</a>".as_bytes();
+        assert_eq!(line_column(xml, 0), (1, 1));
+        assert_eq!(line_column(xml, 6), (2, 3));
+        let after_e = xml.iter().position(|&b| b == b'/').unwrap();
+        assert_eq!(line_column(xml, after_e), (2, 5));
+    }
+
+    #[test]
+    fn the_driver_refuses_a_doctype_too() {
+        // The backstop behind `prescan`: the validating parser alone also refuses it, without
+        // expanding anything.
+        let xml = b"<?xml version=\"1.0\"?>\n<!DOCTYPE tincan [<!ENTITY a \"aaaaaaaaaa\">\n\
+                    <!ENTITY b \"&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;\">]>\n\
+                    <tincan xmlns=\"http://projecttincan.com/tincan.xsd\">&b;</tincan>";
+        let errors = with_compiled(SchemaSet::TinCan, |compiled| run(compiled, xml)).unwrap();
+        assert_eq!(errors.len(), 1, "{errors:?}");
+        assert_eq!(errors[0].line, Some(2));
+        assert!(
+            errors[0].message.contains("DOCTYPE"),
+            "{}",
+            errors[0].message
+        );
+    }
+
+    #[test]
+    fn compiled_sets_can_move_between_threads() {
+        fn assert_send<T: Send>() {}
+        assert_send::<Compiled>();
+    }
+}

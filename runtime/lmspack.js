@@ -1,0 +1,598 @@
+/* lmspack runtime: page navigation, interactive blocks, and tracking through the SCORM 1.2 or
+   2004 API (or this browser's storage when there is no LMS). Dependency-free ES2017, no eval.
+   Nothing here throws to the page: every LMS call is guarded and its result checked. */
+(function (W) {
+  'use strict';
+
+  // ---------------------------------------------------------------- pure helpers (tested in node)
+
+  function pad(n, w) {
+    var s = String(n);
+    while (s.length < w) s = '0' + s;
+    return s;
+  }
+
+  // Whole centiseconds in a duration, never negative, NaN treated as 0.
+  function centis(ms) {
+    var cs = Math.round(Number(ms) / 10);
+    return isFinite(cs) && cs > 0 ? cs : 0;
+  }
+
+  // SCORM 1.2 CMITimespan: HHHH:MM:SS.SS (at most 9999:59:59.99).
+  function time12(ms) {
+    var cs = Math.min(centis(ms), 9999 * 360000 + 359999);
+    return pad(Math.floor(cs / 360000), 4) + ':' + pad(Math.floor(cs / 6000) % 60, 2) + ':' +
+      pad(Math.floor(cs / 100) % 60, 2) + '.' + pad(cs % 100, 2);
+  }
+
+  // SCORM 2004 timeinterval: PT#H#M#S, seconds with at most 2 decimals, PT0S for nothing.
+  function time2004(ms) {
+    var cs = centis(ms);
+    var h = Math.floor(cs / 360000), m = Math.floor(cs / 6000) % 60, s = Math.floor(cs / 100) % 60, c = cs % 100;
+    var out = 'PT' + (h ? h + 'H' : '') + (m ? m + 'M' : '');
+    if (s || c) out += s + (c ? '.' + pad(c, 2).replace(/0$/, '') : '') + 'S';
+    return out === 'PT' ? 'PT0S' : out;
+  }
+
+  var LETTERS = 'abcdefghijklmnopqrstuvwxyz';
+
+  function sameSet(a, b) {
+    if (a.length !== b.length) return false;
+    var x = a.slice().sort(), y = b.slice().sort();
+    for (var i = 0; i < x.length; i++) if (x[i] !== y[i]) return false;
+    return true;
+  }
+
+  function sameList(a, b) {
+    if (a.length !== b.length) return false;
+    for (var i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+    return true;
+  }
+
+  function norm(text, caseSensitive) {
+    var t = String(text).trim();
+    return caseSensitive ? t : t.toLowerCase();
+  }
+
+  // Is answer `a` to question `q` (from the data block) correct? Answers: an option index
+  // (single-choice, true-false: 0 = true), indices (multiple-choice), a string (fill-in), the
+  // chosen right for each left (matching), item indices in the learner's order (sequencing).
+  function isCorrect(q, a) {
+    switch (q.kind) {
+      case 'single-choice': return q.correct.indexOf(a) >= 0 && q.correct.length === 1;
+      case 'multiple-choice': return Array.isArray(a) && sameSet(a, q.correct);
+      case 'true-false': return (a === 0) === q.answer;
+      case 'fill-in': return q.answers.some(function (x) { return norm(x, q.case_sensitive) === norm(a, q.case_sensitive); });
+      case 'matching':
+      case 'sequencing': return Array.isArray(a) && sameList(a, q.correct);
+      default: return false;
+    }
+  }
+
+  // The correct_responses patterns and the learner response of an interaction, in the format of
+  // `api` ('scorm12' or 'scorm2004').
+  function patterns(q, api) {
+    var v12 = api === 'scorm12', list = v12 ? ',' : '[,]', dot = v12 ? '.' : '[.]';
+    var letters = function (ix) { return ix.map(function (i) { return LETTERS[i]; }).join(list); };
+    switch (q.kind) {
+      case 'single-choice':
+      case 'multiple-choice':
+      case 'sequencing': return [letters(q.correct)];
+      case 'true-false': return [v12 ? (q.answer ? 't' : 'f') : String(q.answer)];
+      case 'fill-in': return q.answers.slice(0, 5).map(function (x) { return fillIn(x, q, v12); });
+      case 'matching': return [q.correct.map(function (r, l) { return l + dot + LETTERS[r]; }).join(list)];
+      default: return [];
+    }
+  }
+
+  function fillIn(text, q, v12) {
+    var t = String(text).trim().slice(0, v12 ? 255 : 250);
+    return !v12 && q.case_sensitive ? '{case_matters=true}' + t : t;
+  }
+
+  function response(q, a, api) {
+    var v12 = api === 'scorm12', list = v12 ? ',' : '[,]', dot = v12 ? '.' : '[.]';
+    switch (q.kind) {
+      case 'single-choice': return LETTERS[a];
+      case 'multiple-choice':
+      case 'sequencing': return a.map(function (i) { return LETTERS[i]; }).join(list);
+      case 'true-false': return v12 ? (a === 0 ? 't' : 'f') : String(a === 0);
+      case 'fill-in': return String(a).trim().slice(0, v12 ? 255 : 250);
+      case 'matching': return a.map(function (r, l) { return l + dot + LETTERS[r]; }).join(list);
+      case 'likert': return String(a + 1);
+      default: return '';
+    }
+  }
+
+  // Score (0–100, 2 decimals) of `answers` (index → answer) to `qs`: null with no scored question.
+  function scoreOf(qs, answers) {
+    var total = 0, got = 0, all = true;
+    qs.forEach(function (q, i) {
+      if (!q.scored) return;
+      total += q.weight;
+      if (!(i in answers)) all = false;
+      else if (isCorrect(q, answers[i])) got += q.weight;
+    });
+    return { score: total ? Math.round(10000 * got / total) / 100 : null, all: all };
+  }
+
+  var lmspack = {
+    time12: time12, time2004: time2004, isCorrect: isCorrect, patterns: patterns,
+    response: response, scoreOf: scoreOf
+  };
+  W.lmspack = lmspack;
+  if (typeof module === 'object' && module.exports) module.exports = lmspack;
+  if (typeof document === 'undefined') return;
+
+  // ---------------------------------------------------------------- the player
+
+  var doc = document, D, Q, B, v12, live = false, ended = false, readOnly = false, sticky = false;
+  var API = null, F = {}, K = {}, written = {}, started = Date.now(), timer = 0, dirty = false;
+  var S = { v: [], a: {}, b: {} }, cur = 0, pages = [];
+
+  function $(sel, root) { return (root || doc).querySelector(sel); }
+  function $$(sel, root) { return [].slice.call((root || doc).querySelectorAll(sel)); }
+  function warn(msg) { try { W.console.warn('lmspack: ' + msg); } catch (e) { /* no console */ } }
+
+  // API discovery: this window, its parents (at most 500), then the opener and its parents.
+  function findIn(win, name) {
+    for (var hops = 0; win && hops <= 500; hops++) {
+      try { if (win[name]) return win[name]; } catch (e) { /* cross-origin: keep climbing */ }
+      var up = null;
+      try { up = win.parent; } catch (e) { up = null; }
+      if (!up || up === win) break;
+      win = up;
+    }
+    return null;
+  }
+
+  function discover(name) {
+    var api = findIn(W, name);
+    if (!api) { try { if (W.opener) api = findIn(W.opener, name); } catch (e) { api = null; } }
+    return api;
+  }
+
+  function call(fn) {
+    if (!API || ended) return '';
+    var args = [].slice.call(arguments, 1);
+    try {
+      var r = API[F[fn]].apply(API, args.length ? args : ['']);
+      return r === null || r === undefined ? '' : String(r);
+    } catch (e) {
+      warn(F[fn] + ' threw: ' + e);
+      return '';
+    }
+  }
+
+  function ok(result, what) {
+    if (result === 'true') return true;
+    if (API && !ended) {
+      var code = call('err');
+      warn(what + ' failed (error ' + code + ': ' + call('str', code) + ')');
+    }
+    return false;
+  }
+
+  function get(el) { return live ? call('get', el) : ''; }
+
+  // Write an element, skipping values the LMS already has from this session.
+  function set(el, value) {
+    value = String(value);
+    if (!live || readOnly || ended || written[el] === value) return;
+    if (ok(call('set', el, value), 'SetValue(' + el + ')')) written[el] = value;
+  }
+
+  function setup() {
+    v12 = D.api === 'scorm12';
+    F = v12
+      ? { init: 'LMSInitialize', get: 'LMSGetValue', set: 'LMSSetValue', commit: 'LMSCommit', fin: 'LMSFinish', err: 'LMSGetLastError', str: 'LMSGetErrorString' }
+      : { init: 'Initialize', get: 'GetValue', set: 'SetValue', commit: 'Commit', fin: 'Terminate', err: 'GetLastError', str: 'GetErrorString' };
+    K = v12
+      ? { entry: 'cmi.core.entry', mode: 'cmi.core.lesson_mode', status: 'cmi.core.lesson_status', loc: 'cmi.core.lesson_location', score: 'cmi.core.score.', exit: 'cmi.core.exit', time: 'cmi.core.session_time', resp: 'student_response', stamp: 'time' }
+      : { entry: 'cmi.entry', mode: 'cmi.mode', status: 'cmi.completion_status', loc: 'cmi.location', score: 'cmi.score.', exit: 'cmi.exit', time: 'cmi.session_time', resp: 'learner_response', stamp: 'timestamp' };
+    if (D.api !== 'standalone') {
+      API = discover(v12 ? 'API' : 'API_1484_11');
+      if (API && ok(call('init'), F.init)) live = true;
+      else API = null;
+    }
+    var saved = '';
+    if (live) {
+      var mode = get(K.mode);
+      readOnly = mode === 'review' || mode === 'browse';
+      var status = get(K.status);
+      // 1.2 keeps the status across attempts: never take a finished module back to incomplete.
+      sticky = v12 && (status === 'passed' || status === 'completed');
+      if (get(K.entry) === 'resume') {
+        saved = get('cmi.suspend_data');
+        var at = D.pages.indexOf(get(K.loc));
+        if (at >= 0) cur = at;
+      } else if (!readOnly && !sticky) {
+        set(K.status, 'incomplete');
+      }
+    } else {
+      notice('Not connected to an LMS: progress is saved in this browser only.');
+      try {
+        var local = JSON.parse(W.localStorage.getItem(storeKey()) || 'null');
+        if (local) { saved = local.s || ''; cur = Math.max(0, D.pages.indexOf(local.p)); }
+      } catch (e) { saved = ''; }
+    }
+    restore(saved);
+  }
+
+  function storeKey() { return 'lmspack:' + D.course.id + ':' + D.module.id; }
+
+  function store(key, value) {
+    try { W.localStorage.setItem(key, JSON.stringify(value)); } catch (e) { /* storage unavailable or full */ }
+  }
+
+  function notice(text) { var el = $('#lp-status'); if (el) el.textContent = text; }
+
+  // ---------------------------------------------------------------- learner state
+
+  // A fingerprint of the module's structure: saved answers are keyed by index, so they are only
+  // restored into the same pages, questions and blocks (a republished module starts afresh).
+  function shape() {
+    var text = D.pages.join(',') + '|' + Q.map(function (q) { return q.id; }).join(',') + '|' + B.map(function (b) { return b.id; }).join(',');
+    var h = 0x811c9dc5;
+    for (var i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193) >>> 0;
+    return h.toString(36);
+  }
+
+  // suspend_data: {"h":shape,"v":"<hex bitmask of visited pages>","a":{question index: answer},"b":{block index: data}}
+  function encode(dropText) {
+    var bits = '', b = {};
+    for (var i = 0; i < D.pages.length; i += 4) {
+      var n = 0;
+      for (var j = 0; j < 4; j++) if (S.v[i + j]) n |= 1 << j;
+      bits += n.toString(16);
+    }
+    Object.keys(S.b).forEach(function (k) {
+      if (!(dropText && B[k] && B[k].kind !== 'scenario')) b[k] = S.b[k];
+    });
+    return JSON.stringify({ h: shape(), v: bits, a: S.a, b: b });
+  }
+
+  function restore(text) {
+    var s = null;
+    try { s = JSON.parse(text || 'null'); } catch (e) { s = null; }
+    if (s && typeof s === 'object' && s.h === shape()) {
+      var bits = String(s.v || '');
+      for (var i = 0; i < D.pages.length; i++) S.v[i] = !!(parseInt(bits.charAt(i >> 2) || '0', 16) & (1 << (i & 3)));
+      if (s.a && typeof s.a === 'object') S.a = s.a;
+      if (s.b && typeof s.b === 'object') S.b = s.b;
+    }
+    // Free text that did not fit in suspend_data was kept in this browser.
+    try {
+      var texts = JSON.parse(W.localStorage.getItem(storeKey() + ':text') || 'null');
+      if (texts && texts.h === shape()) Object.keys(texts.b).forEach(function (k) { if (!(k in S.b)) S.b[k] = texts.b[k]; });
+    } catch (e) { /* storage unavailable */ }
+  }
+
+  function finished(r) {
+    var pagesSeen = S.v.length === D.pages.length && S.v.every(Boolean);
+    var done = (D.completion === 'assessment' || pagesSeen) && (D.completion === 'pages' || r.all);
+    return { done: done, end: done && (r.score === null || r.all) };
+  }
+
+  function report() {
+    var r = scoreOf(Q, S.a), f = finished(r);
+    var success = r.score !== null && r.all ? (r.score >= D.mastery_score ? 'passed' : 'failed') : '';
+    if (r.score !== null && Object.keys(S.a).some(function (i) { return Q[i] && Q[i].scored; })) {
+      set(K.score + 'min', 0);
+      set(K.score + 'max', 100);
+      set(K.score + 'raw', r.score);
+      if (!v12) set('cmi.score.scaled', Math.round(r.score * 100) / 10000);
+    }
+    if (v12) {
+      var status = f.done ? (success || 'completed') : 'incomplete';
+      if (!sticky || status === 'passed') set(K.status, status);
+    } else {
+      set(K.status, f.done ? 'completed' : 'incomplete');
+      set('cmi.success_status', success || 'unknown');
+    }
+    set(K.exit, f.end ? (v12 ? '' : 'normal') : 'suspend');
+  }
+
+  function save() {
+    dirty = true;
+    if (timer) W.clearTimeout(timer);
+    timer = W.setTimeout(function () { flush(true); }, 1000);
+  }
+
+  // Write everything, and commit when `commit` (not before Terminate: it commits itself).
+  function flush(commit) {
+    if (timer) W.clearTimeout(timer);
+    timer = 0;
+    if (!dirty || ended) return;
+    dirty = false;
+    var data = encode(false);
+    if (!live) {
+      store(storeKey(), { p: D.pages[cur], s: data });
+      return;
+    }
+    if (data.length > (v12 ? 4096 : 64000)) {
+      // Too long for the LMS: keep the free text in this browser only.
+      data = encode(true);
+      var texts = {};
+      Object.keys(S.b).forEach(function (k) { if (B[k] && B[k].kind !== 'scenario') texts[k] = S.b[k]; });
+      store(storeKey() + ':text', { h: shape(), b: texts });
+    }
+    set(K.loc, D.pages[cur]);
+    set('cmi.suspend_data', data);
+    report();
+    set(K.time, (v12 ? time12 : time2004)(Date.now() - started));
+    if (commit && !readOnly) ok(call('commit'), F.commit);
+  }
+
+  function terminate() {
+    if (ended) return;
+    dirty = true;
+    flush(v12);
+    if (!live) return;
+    ok(call('fin'), F.fin);
+    ended = true;
+  }
+
+  function stamp() {
+    var d = new Date();
+    var hms = pad(d.getHours(), 2) + ':' + pad(d.getMinutes(), 2) + ':' + pad(d.getSeconds(), 2);
+    return v12 ? hms : d.getFullYear() + '-' + pad(d.getMonth() + 1, 2) + '-' + pad(d.getDate(), 2) + 'T' + hms;
+  }
+
+  // Journal one answer as a new interaction.
+  function record(i, answer, correct) {
+    if (!live || readOnly || ended) return;
+    var q = Q[i], n = parseInt(get('cmi.interactions._count'), 10) || 0, api = D.api;
+    if (n >= 250) return;
+    var p = 'cmi.interactions.' + n + '.';
+    set(p + 'id', q.id);
+    set(p + 'type', q.type);
+    if (!v12) set(p + 'description', q.text);
+    set(p + 'weighting', q.scored ? q.weight : 0);
+    patterns(q, api).forEach(function (pt, j) { set(p + 'correct_responses.' + j + '.pattern', pt); });
+    set(p + K.resp, response(q, answer, api));
+    set(p + 'result', q.kind === 'likert' ? 'neutral' : correct ? 'correct' : v12 ? 'wrong' : 'incorrect');
+    set(p + K.stamp, stamp());
+  }
+
+  // ---------------------------------------------------------------- pages
+
+  function show(i, focus) {
+    cur = Math.max(0, Math.min(pages.length - 1, i));
+    pages.forEach(function (p, j) { p.hidden = j !== cur; });
+    S.v[cur] = true;
+    $('#lp-prev').disabled = cur === 0;
+    $('#lp-next').disabled = cur === pages.length - 1;
+    $('#lp-progress').textContent = 'Page ' + (cur + 1) + ' of ' + pages.length;
+    if (focus) {
+      var h = $('h1', pages[cur]);
+      try { W.scrollTo(0, 0); } catch (e) { /* not supported */ }
+      if (h) h.focus();
+    }
+    save();
+  }
+
+  // ---------------------------------------------------------------- questions
+
+  function controls(el) { return $$('input, select, textarea', el); }
+
+  function read(q, el) {
+    var inputs = $$('input[type=radio], input[type=checkbox]', el), picked;
+    switch (q.kind) {
+      case 'single-choice':
+      case 'true-false':
+      case 'likert':
+        picked = inputs.filter(function (x) { return x.checked; })[0];
+        return picked ? Number(picked.value) : null;
+      case 'multiple-choice':
+        picked = inputs.filter(function (x) { return x.checked; }).map(function (x) { return Number(x.value); });
+        return picked.length ? picked : null;
+      case 'fill-in':
+        picked = $('input[type=text]', el).value.trim();
+        return picked ? picked : null;
+      case 'matching':
+        picked = $$('select', el).map(function (s) { return s.value === '' ? -1 : Number(s.value); });
+        return picked.indexOf(-1) < 0 ? picked : null;
+      case 'sequencing':
+        picked = [];
+        $$('select', el).forEach(function (s) { if (s.value !== '') picked[Number(s.value) - 1] = Number(s.dataset.item); });
+        for (var k = 0; k < q.count; k++) if (picked[k] === undefined) return null;
+        return picked;
+    }
+    return null;
+  }
+
+  function fill(q, el, a) {
+    var inputs = $$('input[type=radio], input[type=checkbox]', el);
+    if (q.kind === 'fill-in') $('input[type=text]', el).value = a;
+    else if (q.kind === 'matching') $$('select', el).forEach(function (s, l) { s.value = String(a[l]); });
+    else if (q.kind === 'sequencing') a.forEach(function (item, pos) { var s = $('select[data-item="' + item + '"]', el); if (s) s.value = String(pos + 1); });
+    else inputs.forEach(function (x) { x.checked = Array.isArray(a) ? a.indexOf(Number(x.value)) >= 0 : Number(x.value) === a; });
+  }
+
+  function para(text, cls) { var p = doc.createElement('p'); p.className = cls || ''; p.textContent = text; return p; }
+
+  function feedback(q, el, a, correct) {
+    var box = $('.lp-feedback', el), tpl = $(correct ? '.lp-fb-correct' : '.lp-fb-incorrect', el);
+    box.textContent = '';
+    box.className = 'lp-feedback ' + (correct ? 'is-right' : 'is-wrong');
+    box.appendChild(para(correct ? 'Correct.' : 'Not quite.', 'lp-verdict'));
+    if (tpl) box.appendChild(tpl.content.cloneNode(true));
+    if (q.type === 'choice') {
+      $$('.lp-option', el).forEach(function (li) {
+        var i = Number(li.dataset.o), chosen = Array.isArray(a) ? a.indexOf(i) >= 0 : a === i;
+        li.classList.toggle('is-right', chosen && q.correct.indexOf(i) >= 0);
+        li.classList.toggle('is-wrong', chosen && q.correct.indexOf(i) < 0);
+        var t = $('template', li);
+        if (chosen && t) {
+          box.appendChild(para('About “' + $('label', li).textContent.trim() + '”:', 'lp-about'));
+          box.appendChild(t.content.cloneNode(true));
+        }
+      });
+    }
+  }
+
+  // A scored question is answered once. The button stays focusable (a disabled button would drop
+  // the keyboard focus) but says it is done.
+  function lock(q, el) {
+    if (!q.scored) return;
+    controls(el).forEach(function (c) { c.disabled = true; });
+    $('.lp-check', el).setAttribute('aria-disabled', 'true');
+  }
+
+  function initQuestion(el) {
+    var i = Number(el.dataset.q), q = Q[i];
+    if (!q) return;
+    if (q.kind === 'likert') {
+      el.addEventListener('change', function () {
+        var a = read(q, el);
+        if (a === null) return;
+        S.a[i] = a;
+        record(i, a, false);
+        save();
+      });
+      if (i in S.a) fill(q, el, S.a[i]);
+      return;
+    }
+    var check = function () {
+      if ($('.lp-check', el).getAttribute('aria-disabled') === 'true') return;
+      var a = read(q, el), box = $('.lp-feedback', el);
+      if (a === null) {
+        box.className = 'lp-feedback';
+        box.textContent = '';
+        box.appendChild(para(q.kind === 'sequencing' ? 'Give each item a different position first.' : q.kind === 'matching' ? 'Choose a match for every item first.' : 'Answer the question first.'));
+        return;
+      }
+      var correct = isCorrect(q, a);
+      S.a[i] = a;
+      feedback(q, el, a, correct);
+      lock(q, el);
+      record(i, a, correct);
+      save();
+    };
+    $('.lp-check', el).addEventListener('click', check);
+    var text = $('input[type=text]', el);
+    if (text) text.addEventListener('keydown', function (e) { if (e.key === 'Enter') { e.preventDefault(); check(); } });
+    if (i in S.a) {
+      fill(q, el, S.a[i]);
+      feedback(q, el, S.a[i], isCorrect(q, S.a[i]));
+      lock(q, el);
+    }
+  }
+
+  // ---------------------------------------------------------------- other blocks
+
+  function initText(el, k) {
+    var areas = $$('textarea', el), b = B[k];
+    var value = S.b[k];
+    areas.forEach(function (t, j) {
+      var v = b.kind === 'reflection' ? value : value && value[j];
+      if (typeof v === 'string') t.value = v;
+      t.addEventListener('input', function () {
+        S.b[k] = b.kind === 'reflection' ? t.value : areas.map(function (x) { return x.value; });
+        save();
+      });
+    });
+    var dl = $('.lp-download', el);
+    if (dl) dl.addEventListener('click', function () { download(b, areas); });
+  }
+
+  function download(b, areas) {
+    var lines = [b.title, ''];
+    areas.forEach(function (t, j) { lines.push(b.fields[j], t.value.trim() || '-', ''); });
+    lines.push(D.course.title + ' - ' + D.module.title);
+    try {
+      var blob = new W.Blob(['\ufeff' + lines.join('\r\n') + '\r\n'], { type: 'text/plain;charset=utf-8' });
+      var url = W.URL.createObjectURL(blob), a = doc.createElement('a');
+      a.href = url;
+      a.download = b.id + '.txt';
+      doc.body.appendChild(a);
+      a.click();
+      a.remove();
+      W.setTimeout(function () { W.URL.revokeObjectURL(url); }, 10000);
+    } catch (e) {
+      warn('download failed: ' + e);
+    }
+  }
+
+  function initScenario(el, k) {
+    var steps = $$('.lp-step', el), box = $('.lp-consequence', el), start = Number(el.dataset.start);
+    var render = function (path, focus) {
+      var at = start, last = null;
+      path.forEach(function (c) {
+        var btn = $('.lp-choice[data-choice="' + c + '"]', steps[at]);
+        if (!btn) return;
+        last = btn;
+        at = Number(btn.dataset.next);
+      });
+      steps.forEach(function (s, j) { s.hidden = j !== at; });
+      box.textContent = '';
+      box.hidden = !last;
+      if (last) {
+        box.appendChild(para('You chose: ' + last.textContent.trim(), 'lp-chose'));
+        var t = last.parentNode.querySelector('template');
+        if (t) box.appendChild(t.content.cloneNode(true));
+      }
+      if (focus) (last ? box : steps[at]).focus();
+    };
+    var path = Array.isArray(S.b[k]) ? S.b[k] : [];
+    el.addEventListener('click', function (e) {
+      var t = e.target.closest ? e.target.closest('button') : null;
+      if (!t) return;
+      if (t.classList.contains('lp-choice')) path.push(Number(t.dataset.choice));
+      else if (t.classList.contains('lp-restart')) path = [];
+      else return;
+      S.b[k] = path.slice();
+      render(path, true);
+      save();
+    });
+    render(path, false);
+  }
+
+  // A link that replaced the SCO's page would end the LMS session: links open in a new tab.
+  function links() {
+    $$('main a[href]').forEach(function (a) {
+      if (a.getAttribute('href').charAt(0) === '#' || a.target) return;
+      a.target = '_blank';
+      a.rel = 'noopener noreferrer';
+      var s = doc.createElement('span');
+      s.className = 'lp-vh';
+      s.textContent = ' (opens in a new tab)';
+      a.appendChild(s);
+    });
+  }
+
+  function boot() {
+    doc.documentElement.classList.remove('no-js');
+    try {
+      D = JSON.parse($('#lmspack-data').textContent);
+    } catch (e) {
+      warn('no module data: ' + e);
+      return;
+    }
+    Q = D.questions;
+    B = D.blocks;
+    setup();
+    pages = $$('.lp-page');
+    $$('[data-q]').forEach(initQuestion);
+    $$('[data-b]').forEach(function (el) {
+      var k = el.dataset.b;
+      if (!B[k]) return;
+      if (B[k].kind === 'scenario') initScenario(el, k);
+      else initText(el, k);
+    });
+    links();
+    $('#lp-prev').addEventListener('click', function () { show(cur - 1, true); });
+    $('#lp-next').addEventListener('click', function () { show(cur + 1, true); });
+    doc.addEventListener('visibilitychange', function () {
+      if (doc.visibilityState !== 'hidden') return;
+      dirty = true;
+      flush(true);
+    });
+    W.addEventListener('pagehide', terminate);
+    show(cur, false);
+  }
+
+  if (doc.readyState === 'loading') doc.addEventListener('DOMContentLoaded', boot);
+  else boot();
+})(typeof window !== 'undefined' ? window : this);

@@ -1,0 +1,40 @@
+#!/usr/bin/env bash
+# The one command that runs every test (README: "Run every test"). It installs what it needs.
+#   1. cargo test: unit, snapshot, CLI, property and integration tests (in-process XSD validation);
+#   2. a second opinion: xmllint validates every manifest built from course/ and fixtures/.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+apt_install() {
+  local sudo=""
+  [ "$(id -u)" -eq 0 ] || sudo="sudo"
+  $sudo apt-get update -qq && $sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$@" >/dev/null
+}
+command -v xmllint >/dev/null || apt_install libxml2-utils
+command -v unzip >/dev/null || apt_install unzip
+
+cargo test --all-targets --locked
+
+echo "== xmllint: every manifest built from course/ and fixtures/"
+cargo build --locked --quiet
+bin=target/debug/lmspack
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+for src in course fixtures/minimal fixtures/every-block; do
+  for mode in module course; do
+    out="$tmp/$(echo "$src" | tr / _)-$mode"
+    "$bin" build "$src" --out "$out" --target all --package "$mode" --quiet
+    for zip in "$out"/*.zip; do
+      dir="${zip%.zip}"
+      mkdir -p "$dir" && unzip -q -o "$zip" imsmanifest.xml -d "$dir"
+      case "$zip" in
+        *-scorm12.zip) set=scorm12 ;;
+        *-scorm2004.zip) set=scorm2004-4th ;;
+        *) echo "unknown package kind: $zip" >&2; exit 1 ;;
+      esac
+      scripts/xmllint-check.sh "$set" "$dir/imsmanifest.xml" >/dev/null
+      echo "ok  $set  ${zip#"$tmp"/}"
+    done
+  done
+done
+echo "all tests passed"

@@ -1,0 +1,195 @@
+//! Render: one module → the files of its learner player.
+//!
+//! A module becomes a single `index.html` that holds every page as a `<section>` (only the current
+//! one is shown), so the SCO never navigates away and the LMS session lives as long as the page.
+//! The page has no inline script or style (CSP-safe): behaviour comes from `lmspack/lmspack.js`,
+//! looks from `lmspack/lmspack.css`, and what the runtime needs to know about the module (ids,
+//! weights, correct answers) from a `<script type="application/json">` data block.
+//!
+//! Templates are Handlebars files embedded from `runtime/templates/`, registered once, in strict
+//! mode with HTML escaping on; the model's [`Html`](crate::course::model::Html) fields are already
+//! safe and are the only values written with triple-stash. The output is a pure function of the
+//! course: no time, no randomness, so the same sources give the same bytes.
+
+mod data;
+mod view;
+
+use crate::course::model::{Course, Module};
+use handlebars::Handlebars;
+use rust_embed::RustEmbed;
+use std::sync::OnceLock;
+
+/// Which LMS API the runtime talks to.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Api {
+    Scorm12,
+    Scorm2004,
+    Standalone,
+}
+
+impl Api {
+    /// The name the runtime reads from the data block.
+    pub fn name(self) -> &'static str {
+        match self {
+            Api::Scorm12 => "scorm12",
+            Api::Scorm2004 => "scorm2004",
+            Api::Standalone => "standalone",
+        }
+    }
+}
+
+/// Package path of the launch page.
+pub const INDEX: &str = "index.html";
+/// Package path of the runtime script.
+pub const SCRIPT: &str = "lmspack/lmspack.js";
+/// Package path of the style sheet.
+pub const STYLE: &str = "lmspack/lmspack.css";
+
+#[derive(RustEmbed)]
+#[folder = "runtime/"]
+struct Runtime;
+
+/// The files of one module's learner player (paths relative to the package root), in a stable order.
+///
+/// The logo and the files the pages reference are not included: they are the module's assets,
+/// copied by the packager; the pages refer to them by their package paths.
+pub fn module_files(
+    course: &Course,
+    module: &Module,
+    api: Api,
+) -> Result<Vec<(String, Vec<u8>)>, String> {
+    let hb = registry()?;
+    let data = data::json(course, module, api)?;
+    let page = view::index(course, module, data);
+    let html = hb
+        .render("index", &page)
+        .map_err(|e| format!("cannot render module `{}`: {e}", module.id))?;
+    Ok(vec![
+        (INDEX.to_owned(), html.into_bytes()),
+        (SCRIPT.to_owned(), embedded("lmspack.js")?),
+        (STYLE.to_owned(), style(&course.theme.colour)?),
+    ])
+}
+
+fn registry() -> Result<&'static Handlebars<'static>, String> {
+    static REGISTRY: OnceLock<Result<Handlebars<'static>, String>> = OnceLock::new();
+    REGISTRY
+        .get_or_init(build_registry)
+        .as_ref()
+        .map_err(Clone::clone)
+}
+
+fn build_registry() -> Result<Handlebars<'static>, String> {
+    let mut hb = Handlebars::new();
+    hb.set_strict_mode(true);
+    // Partials must not re-indent their output: it would change the text of `<pre>` blocks.
+    hb.set_prevent_indent(true);
+    let mut names: Vec<_> = Runtime::iter().collect();
+    names.sort();
+    for path in names {
+        let Some(name) = path
+            .strip_prefix("templates/")
+            .and_then(|n| n.strip_suffix(".hbs"))
+        else {
+            continue;
+        };
+        let text = String::from_utf8(embedded(&path)?)
+            .map_err(|_| format!("runtime template `{path}` is not UTF-8"))?;
+        hb.register_template_string(name, text)
+            .map_err(|e| format!("runtime template `{path}`: {e}"))?;
+    }
+    if !hb.has_template("index") {
+        return Err("runtime template `templates/index.hbs` is missing".into());
+    }
+    Ok(hb)
+}
+
+fn embedded(path: &str) -> Result<Vec<u8>, String> {
+    Runtime::get(path)
+        .map(|f| f.data.into_owned())
+        .ok_or_else(|| format!("runtime file `{path}` is missing"))
+}
+
+/// The style sheet, with the theme colours as custom properties in front (a `style` attribute or
+/// element would need `'unsafe-inline'` under a strict CSP).
+fn style(colour: &str) -> Result<Vec<u8>, String> {
+    let brand = parse_hex(colour).unwrap_or((0x1d, 0x4f, 0x91));
+    let hex = |(r, g, b): (u8, u8, u8)| format!("#{r:02x}{g:02x}{b:02x}");
+    let white = (0xff, 0xff, 0xff);
+    let ink = (0x1a, 0x1a, 0x1a);
+    // Text on the brand colour: whichever of white and near-black reads better.
+    let on_brand = if contrast(brand, white) >= contrast(brand, ink) {
+        white
+    } else {
+        ink
+    };
+    // Brand-coloured text and borders on white need 4.5:1; fall back to a dark colour.
+    let brand_ink = if contrast(brand, white) >= 4.5 {
+        brand
+    } else {
+        ink
+    };
+    let mut out = format!(
+        ":root{{--brand:{};--on-brand:{};--brand-ink:{}}}\n",
+        hex(brand),
+        hex(on_brand),
+        hex(brand_ink)
+    )
+    .into_bytes();
+    out.extend(embedded("lmspack.css")?);
+    Ok(out)
+}
+
+fn parse_hex(colour: &str) -> Option<(u8, u8, u8)> {
+    let h = colour.strip_prefix('#')?;
+    if h.len() != 6 || !h.bytes().all(|b| b.is_ascii_hexdigit()) {
+        return None;
+    }
+    let byte = |i: usize| u8::from_str_radix(&h[i..i + 2], 16).ok();
+    Some((byte(0)?, byte(2)?, byte(4)?))
+}
+
+/// WCAG 2 contrast ratio of two sRGB colours.
+fn contrast(a: (u8, u8, u8), b: (u8, u8, u8)) -> f64 {
+    fn lum((r, g, b): (u8, u8, u8)) -> f64 {
+        let c = |v: u8| {
+            let s = f64::from(v) / 255.0;
+            if s <= 0.04045 {
+                s / 12.92
+            } else {
+                ((s + 0.055) / 1.055).powf(2.4)
+            }
+        };
+        0.2126 * c(r) + 0.7152 * c(g) + 0.0722 * c(b)
+    }
+    let (x, y) = (lum(a), lum(b));
+    (x.max(y) + 0.05) / (x.min(y) + 0.05)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn colours() {
+        assert_eq!(parse_hex("#1d4f91"), Some((0x1d, 0x4f, 0x91)));
+        assert_eq!(parse_hex("1d4f91"), None);
+        assert_eq!(parse_hex("#1d4f9"), None);
+        assert!((contrast((0, 0, 0), (255, 255, 255)) - 21.0).abs() < 1e-9);
+        let css = String::from_utf8(style("#ffff00").unwrap()).unwrap();
+        assert!(
+            css.starts_with(":root{--brand:#ffff00;--on-brand:#1a1a1a;--brand-ink:#1a1a1a}"),
+            "{css}"
+        );
+        let css = String::from_utf8(style("#1d4f91").unwrap()).unwrap();
+        assert!(
+            css.starts_with(":root{--brand:#1d4f91;--on-brand:#ffffff;--brand-ink:#1d4f91}"),
+            "{css}"
+        );
+    }
+
+    #[test]
+    fn templates_register() {
+        registry().unwrap();
+    }
+}

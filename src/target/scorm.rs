@@ -1,0 +1,105 @@
+//! What SCORM 1.2 and 2004 packages share: the player files, the assets, the schema files at the
+//! root, and the list of files each SCO uses.
+
+use crate::course::model::{Course, Module};
+use crate::package::{Content, Tree};
+use crate::render::{self, Api};
+use crate::target::Unit;
+use crate::validate::xsd::{self, SchemaSet};
+
+/// One SCO of a package: a module and the files it uses.
+pub struct Sco<'c> {
+    pub module: &'c Module,
+    /// Launch page, relative to the package root.
+    pub href: String,
+    /// Every file the SCO uses, sorted, the launch page included.
+    pub files: Vec<String>,
+}
+
+/// Lay out the content of a SCORM package (everything but the manifest).
+pub fn layout<'c>(
+    course: &'c Course,
+    unit: Unit<'c>,
+    api: Api,
+    schemas: SchemaSet,
+) -> Result<(Tree, Vec<Sco<'c>>), String> {
+    let mut tree = Tree::new();
+    let mut scos = Vec::new();
+    let single = matches!(unit, Unit::Module(_));
+    for module in unit.modules(course) {
+        let mut files = Vec::new();
+        let mut href = String::from("index.html");
+        for (path, bytes) in render::module_files(course, module, api)? {
+            // In a course package every module has its own launch page beside the shared player.
+            let path = if !single && path == "index.html" {
+                href = format!("{}.html", module.id);
+                href.clone()
+            } else {
+                path
+            };
+            files.push(path.clone());
+            tree.insert(path, Content::bytes(bytes));
+        }
+        let logo = course.theme.logo.as_ref().map(|l| &l.asset);
+        for asset in module.assets.iter().chain(logo) {
+            files.push(asset.path.clone());
+            tree.insert(asset.path.clone(), Content::Disk(asset.source.clone()));
+        }
+        files.sort();
+        files.dedup();
+        scos.push(Sco {
+            module,
+            href,
+            files,
+        });
+    }
+    for (path, bytes) in xsd::package_files(schemas) {
+        if tree.contains_key(path) {
+            return Err(format!(
+                "a course file clashes with the schema file `{path}` at the package root"
+            ));
+        }
+        tree.insert(path.to_owned(), Content::bytes(bytes.into_owned()));
+    }
+    Ok((tree, scos))
+}
+
+/// The manifest's text, for checks.
+pub fn manifest(tree: &Tree) -> Option<&[u8]> {
+    match tree.get("imsmanifest.xml")? {
+        Content::Bytes(b) => Some(b),
+        Content::Disk(_) => None,
+    }
+}
+
+/// Schema validation plus the package rules, as messages.
+pub fn check(tree: &Tree, set: SchemaSet) -> Vec<String> {
+    let Some(manifest) = manifest(tree) else {
+        return vec!["the package has no imsmanifest.xml".into()];
+    };
+    let mut problems: Vec<String> = match xsd::validate(set, manifest) {
+        Ok(()) => Vec::new(),
+        Err(errors) => errors
+            .into_iter()
+            .map(|e| {
+                format!(
+                    "imsmanifest.xml:{}:{}: {}",
+                    e.line.unwrap_or(0),
+                    e.column.unwrap_or(0),
+                    e.message
+                )
+            })
+            .collect(),
+    };
+    let schema_files: Vec<&str> = xsd::package_files(set)
+        .into_iter()
+        .map(|(p, _)| p)
+        .collect();
+    let present: Vec<&str> = tree.keys().map(String::as_str).collect();
+    problems.extend(crate::validate::references::check(
+        manifest,
+        &present,
+        &schema_files,
+    ));
+    problems
+}

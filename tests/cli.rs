@@ -1,0 +1,379 @@
+//! The command line, end to end: each class of error gives its file:line:col and exit status, and
+//! a good course builds into reproducible, valid packages.
+
+use assert_cmd::Command;
+use std::fs;
+use std::path::{Path, PathBuf};
+
+/// A small valid course in a temporary folder, that a test then breaks in one way.
+struct Course {
+    dir: tempfile::TempDir,
+}
+
+const COURSE_YAML: &str = "\
+id: test-course
+title: Test course
+language: en-GB
+version: 1.0.0
+description: A course for tests.
+authors: [Tester]
+licence: CC-BY-SA-4.0
+modules:
+  - 01-first
+";
+
+const MODULE_YAML: &str = "\
+id: first
+title: First module
+description: The first module.
+duration: 10
+objectives: [Pass the test]
+mastery_score: 80
+completion: both
+pages:
+  - pages/intro.md
+  - pages/quiz.md
+";
+
+const INTRO: &str = "\
+---
+id: intro
+title: Introduction
+---
+Welcome.
+
+![A diagram](../images/d.svg)
+";
+
+const QUIZ: &str = "\
+---
+id: quiz
+title: Quiz
+---
+Answer this.
+
+```single-choice
+id: q-one
+prompt: Pick the right one.
+options:
+  - text: Right
+    correct: true
+  - text: Wrong
+```
+
+```true-false
+id: q-two
+prompt: The sky is blue.
+answer: true
+```
+";
+
+impl Course {
+    fn new() -> Self {
+        let dir = tempfile::tempdir().unwrap();
+        let c = Course { dir };
+        c.write("course/course.yaml", COURSE_YAML);
+        c.write("course/01-first/module.yaml", MODULE_YAML);
+        c.write("course/01-first/pages/intro.md", INTRO);
+        c.write("course/01-first/pages/quiz.md", QUIZ);
+        c.write(
+            "course/01-first/images/d.svg",
+            "<svg xmlns=\"http://www.w3.org/2000/svg\"><title>d</title></svg>",
+        );
+        c
+    }
+
+    fn path(&self, rel: &str) -> PathBuf {
+        self.dir.path().join(rel)
+    }
+
+    fn write(&self, rel: &str, text: &str) {
+        let p = self.path(rel);
+        fs::create_dir_all(p.parent().unwrap()).unwrap();
+        fs::write(p, text).unwrap();
+    }
+
+    fn edit(&self, rel: &str, from: &str, to: &str) -> &Self {
+        let text = fs::read_to_string(self.path(rel)).unwrap();
+        assert!(text.contains(from), "{rel} has no {from:?}");
+        self.write(rel, &text.replacen(from, to, 1));
+        self
+    }
+
+    fn lmspack(&self, args: &[&str]) -> assert_cmd::assert::Assert {
+        Command::cargo_bin("lmspack")
+            .unwrap()
+            .current_dir(self.dir.path())
+            .env("NO_COLOR", "1")
+            .args(args)
+            .assert()
+    }
+
+    fn build(&self) -> assert_cmd::assert::Assert {
+        self.lmspack(&["build", "course", "--out", "dist", "--target", "all"])
+    }
+}
+
+fn stderr(a: &assert_cmd::assert::Assert) -> String {
+    String::from_utf8_lossy(&a.get_output().stderr).into_owned()
+}
+
+/// Assert a content error (exit 1) whose report names `place` and contains every `needles`.
+fn content_error(course: &Course, place: &str, needles: &[&str]) {
+    let a = course.build().code(1);
+    let err = stderr(&a);
+    assert!(err.contains(place), "expected `{place}` in:\n{err}");
+    for n in needles {
+        assert!(err.contains(n), "expected `{n}` in:\n{err}");
+    }
+    assert!(!course.path("dist").exists(), "a failed build wrote output");
+}
+
+#[test]
+fn a_good_course_builds_both_targets_and_build_json() {
+    let c = Course::new();
+    c.build().success();
+    for name in ["first-scorm12.zip", "first-scorm2004.zip", "build.json"] {
+        assert!(c.path("dist").join(name).is_file(), "{name} missing");
+    }
+    let json: serde_json::Value =
+        serde_json::from_slice(&fs::read(c.path("dist/build.json")).unwrap()).unwrap();
+    let artifacts = json["artifacts"].as_array().unwrap();
+    assert_eq!(artifacts.len(), 2);
+    let zip = fs::read(c.path("dist/first-scorm12.zip")).unwrap();
+    let a = artifacts.iter().find(|a| a["target"] == "scorm12").unwrap();
+    assert_eq!(a["size"], zip.len() as u64);
+    assert_eq!(a["sha256"], lmspack::package::sha256_hex(&zip));
+    assert_eq!(a["module"], "first");
+}
+
+#[test]
+fn unknown_key_gets_position_and_suggestion() {
+    let c = Course::new();
+    c.edit(
+        "course/01-first/module.yaml",
+        "mastery_score: 80",
+        "mastery: 80",
+    );
+    content_error(
+        &c,
+        "course/01-first/module.yaml:6:1",
+        &["unknown-key", "did you mean `mastery_score`?"],
+    );
+}
+
+#[test]
+fn duplicate_block_id_names_both_places() {
+    let c = Course::new();
+    c.edit("course/01-first/pages/quiz.md", "id: q-two", "id: q-one");
+    content_error(
+        &c,
+        "course/01-first/pages/quiz.md:17:5",
+        &["duplicate-id", "first used here", "id: q-one"],
+    );
+    let err = stderr(&c.build());
+    assert!(err.matches("q-one").count() >= 3, "{err}");
+}
+
+#[test]
+fn missing_asset_is_reported_at_the_image() {
+    let c = Course::new();
+    c.edit(
+        "course/01-first/pages/intro.md",
+        "../images/d.svg",
+        "../images/e.svg",
+    );
+    content_error(
+        &c,
+        "course/01-first/pages/intro.md:7:1",
+        &["missing-asset", "did you mean `d.svg`?"],
+    );
+}
+
+#[test]
+fn listed_but_absent_page() {
+    let c = Course::new();
+    c.edit(
+        "course/01-first/module.yaml",
+        "pages/quiz.md",
+        "pages/quizz.md",
+    );
+    content_error(
+        &c,
+        "course/01-first/module.yaml:10:5",
+        &["missing-page", "did you mean `quiz.md`?"],
+    );
+}
+
+#[test]
+fn values_out_of_range() {
+    let c = Course::new();
+    c.edit(
+        "course/01-first/module.yaml",
+        "mastery_score: 80",
+        "mastery_score: 150",
+    );
+    content_error(
+        &c,
+        "course/01-first/module.yaml:6:16",
+        &["out-of-range", "0–100"],
+    );
+}
+
+#[test]
+fn a_missing_block_id_suggests_one() {
+    let c = Course::new();
+    c.edit("course/01-first/pages/quiz.md", "id: q-two\n", "");
+    content_error(
+        &c,
+        "course/01-first/pages/quiz.md:16:1",
+        &["missing-id", "id: the-sky-is-blue"],
+    );
+}
+
+#[test]
+fn raw_html_is_refused() {
+    let c = Course::new();
+    c.edit(
+        "course/01-first/pages/intro.md",
+        "Welcome.",
+        "Welcome <b>all</b>.",
+    );
+    content_error(&c, "course/01-first/pages/intro.md:5:9", &["raw-html"]);
+}
+
+#[test]
+fn every_error_is_reported_at_once() {
+    let c = Course::new();
+    c.edit("course/01-first/module.yaml", "duration: 10", "duration: 0")
+        .edit(
+            "course/01-first/pages/intro.md",
+            "../images/d.svg",
+            "../images/nope.svg",
+        )
+        .edit("course/01-first/pages/quiz.md", "    correct: true\n", "");
+    let a = c.build().code(1);
+    let err = stderr(&a);
+    for place in [
+        "course/01-first/module.yaml:4:11",
+        "course/01-first/pages/intro.md:7:1",
+        "course/01-first/pages/quiz.md:11:3",
+    ] {
+        assert!(err.contains(place), "expected {place} in:\n{err}");
+    }
+    assert!(err.contains("3 error(s)"), "{err}");
+}
+
+#[test]
+fn json_format_lists_diagnostics() {
+    let c = Course::new();
+    c.edit(
+        "course/01-first/module.yaml",
+        "mastery_score: 80",
+        "mastery: 80",
+    );
+    let a = c
+        .lmspack(&["build", "course", "--out", "dist", "--format", "json"])
+        .code(1);
+    let v: serde_json::Value = serde_json::from_slice(&a.get_output().stdout).unwrap();
+    let d = &v["diagnostics"][0];
+    assert_eq!(d["code"], "unknown-key");
+    assert_eq!(d["line"], 6);
+    assert_eq!(d["column"], 1);
+}
+
+#[test]
+fn usage_and_io_errors_exit_2() {
+    let c = Course::new();
+    c.lmspack(&["build", "no-such-course"]).code(2);
+    c.lmspack(&["build", "course", "--target", "scorm13"])
+        .code(2);
+    c.lmspack(&["build", "course", "--module", "frist"]).code(2);
+    c.lmspack(&["build", "course", "--bogus"]).code(2);
+    let err = stderr(&c.lmspack(&["build", "course", "--module", "frist"]));
+    assert!(err.contains("did you mean `first`?"), "{err}");
+}
+
+#[test]
+fn a_failed_build_keeps_the_previous_good_output() {
+    let c = Course::new();
+    c.build().success();
+    let before = fs::read(c.path("dist/first-scorm12.zip")).unwrap();
+    c.edit(
+        "course/01-first/module.yaml",
+        "duration: 10",
+        "duration: -1",
+    );
+    c.build().code(1);
+    assert_eq!(fs::read(c.path("dist/first-scorm12.zip")).unwrap(), before);
+    let names: Vec<_> = fs::read_dir(c.path("dist"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
+        .collect();
+    assert_eq!(names.len(), 3, "{names:?}");
+}
+
+#[test]
+fn rebuilds_are_byte_identical() {
+    let c = Course::new();
+    c.build().success();
+    let first = read_all(&c.path("dist"));
+    fs::remove_dir_all(c.path("dist")).unwrap();
+    c.lmspack(&[
+        "build", "course", "--out", "dist", "--target", "all", "--jobs", "1",
+    ])
+    .success();
+    assert_eq!(first, read_all(&c.path("dist")));
+}
+
+#[test]
+fn course_package_has_one_root_item_and_every_module() {
+    let c = Course::new();
+    c.lmspack(&[
+        "build",
+        "course",
+        "--out",
+        "dist",
+        "--package",
+        "course",
+        "--target",
+        "scorm12",
+    ])
+    .success();
+    let manifest = unzip_manifest(&c.path("dist/test-course-scorm12.zip"));
+    assert!(manifest.contains("<item identifier=\"ITEM-"), "{manifest}");
+    assert!(manifest.contains("href=\"first.html\""), "{manifest}");
+}
+
+#[test]
+fn schema_prints_json_schemas() {
+    let c = Course::new();
+    let a = c.lmspack(&["schema", "module"]).success();
+    let v: serde_json::Value = serde_json::from_slice(&a.get_output().stdout).unwrap();
+    assert!(v["properties"]["mastery_score"].is_object(), "{v}");
+    let a = c.lmspack(&["schema"]).success();
+    let v: serde_json::Value = serde_json::from_slice(&a.get_output().stdout).unwrap();
+    assert!(v["course.yaml"]["properties"]["modules"].is_object());
+}
+
+fn read_all(dir: &Path) -> Vec<(String, Vec<u8>)> {
+    let mut v: Vec<_> = fs::read_dir(dir)
+        .unwrap()
+        .map(|e| {
+            let e = e.unwrap();
+            (
+                e.file_name().to_string_lossy().into_owned(),
+                fs::read(e.path()).unwrap(),
+            )
+        })
+        .collect();
+    v.sort();
+    v
+}
+
+fn unzip_manifest(zip: &Path) -> String {
+    let mut a = zip::ZipArchive::new(fs::File::open(zip).unwrap()).unwrap();
+    let mut s = String::new();
+    std::io::Read::read_to_string(&mut a.by_name("imsmanifest.xml").unwrap(), &mut s).unwrap();
+    s
+}
