@@ -32,7 +32,11 @@ for src in course fixtures/minimal fixtures/every-block; do
         *-scorm2004.zip) set=scorm2004-4th ;;
         *) echo "unknown package kind: $zip" >&2; exit 1 ;;
       esac
-      scripts/xmllint-check.sh "$set" "$dir/imsmanifest.xml" >/dev/null
+      if ! log=$(scripts/xmllint-check.sh "$set" "$dir/imsmanifest.xml" 2>&1); then
+        echo "$log" >&2
+        echo "FAIL $set  ${zip#"$tmp"/}" >&2
+        exit 1
+      fi
       echo "ok  $set  ${zip#"$tmp"/}"
     done
   done

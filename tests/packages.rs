@@ -1,0 +1,250 @@
+//! Packages built from real sources: manifest snapshots, schema validity of everything lmspack can
+//! build from `course/` and `fixtures/`, and a property test over random valid courses.
+
+use lmspack::course::{self, Course};
+use lmspack::package::{Content, Tree};
+use lmspack::target::{self, Unit};
+use proptest::prelude::*;
+use std::path::Path;
+
+fn load(dir: &str) -> Course {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join(dir);
+    match course::load(&root) {
+        Ok(l) => l.course,
+        Err(e) => panic!("{dir} does not load: {e:?}"),
+    }
+}
+
+fn manifest(tree: &Tree) -> String {
+    match &tree["imsmanifest.xml"] {
+        Content::Bytes(b) => String::from_utf8(b.to_vec()).unwrap(),
+        Content::Disk(_) => unreachable!("manifests are generated"),
+    }
+}
+
+/// Every package of a course, in both modes: (name, tree).
+fn every_package(course: &Course) -> Vec<(String, Tree)> {
+    let mut units: Vec<Unit> = course.modules.iter().map(Unit::Module).collect();
+    units.push(Unit::Course);
+    let mut out = Vec::new();
+    for t in target::all() {
+        for u in &units {
+            let tree = t
+                .layout(course, *u)
+                .unwrap_or_else(|e| panic!("{}: {e}", t.name()));
+            out.push((format!("{}-{}", u.name(course), t.name()), tree));
+        }
+    }
+    out
+}
+
+#[test]
+fn manifests_of_the_fixtures_match_their_snapshots() {
+    for dir in ["fixtures/minimal", "fixtures/every-block"] {
+        let course = load(dir);
+        for t in target::all() {
+            let module = Unit::Module(&course.modules[0]);
+            insta::assert_snapshot!(
+                format!("{}-{}", course.id, t.name()),
+                manifest(&t.layout(&course, module).unwrap())
+            );
+        }
+    }
+}
+
+#[test]
+fn everything_built_from_course_and_fixtures_is_valid() {
+    for dir in ["course", "fixtures/minimal", "fixtures/every-block"] {
+        let course = load(dir);
+        for (name, tree) in every_package(&course) {
+            let problems = target::by_name(if name.ends_with("scorm12") {
+                "scorm12"
+            } else {
+                "scorm2004"
+            })
+            .unwrap()
+            .check(&tree);
+            assert!(problems.is_empty(), "{dir} {name}: {problems:#?}");
+        }
+    }
+}
+
+#[test]
+fn the_check_catches_a_broken_manifest() {
+    // The check is what stands between a bug and a bad package: it must fail when it should.
+    let course = load("fixtures/minimal");
+    for t in target::all() {
+        let mut tree = t.layout(&course, Unit::Course).unwrap();
+        let broken = manifest(&tree).replacen("identifierref=\"RES-", "identifierref=\"XRES-", 1);
+        tree.insert("imsmanifest.xml".into(), Content::bytes(broken));
+        assert!(!t.check(&tree).is_empty(), "{}", t.name());
+        let mut tree = t.layout(&course, Unit::Course).unwrap();
+        tree.insert("stray.txt".into(), Content::bytes("x"));
+        assert!(
+            t.check(&tree).iter().any(|p| p.contains("stray.txt")),
+            "{}",
+            t.name()
+        );
+    }
+}
+
+#[test]
+fn identifiers_survive_edits_of_text() {
+    let course = load("fixtures/minimal");
+    let before = manifest(&target::all()[0].layout(&course, Unit::Course).unwrap());
+    let dir = tempfile::tempdir().unwrap();
+    copy_dir(
+        &Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/minimal"),
+        dir.path(),
+    );
+    let yaml = std::fs::read_to_string(dir.path().join("course.yaml")).unwrap();
+    std::fs::write(
+        dir.path().join("course.yaml"),
+        yaml.replace("Minimal course", "Renamed course"),
+    )
+    .unwrap();
+    let edited = course::load(dir.path()).unwrap().course;
+    let after = manifest(&target::all()[0].layout(&edited, Unit::Course).unwrap());
+    let ids = |m: &str| -> Vec<String> {
+        m.split("identifier=\"")
+            .skip(1)
+            .map(|s| s.split('"').next().unwrap().to_owned())
+            .collect()
+    };
+    assert_ne!(before, after);
+    assert_eq!(ids(&before), ids(&after));
+}
+
+fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for e in std::fs::read_dir(from).unwrap() {
+        let e = e.unwrap();
+        if e.file_type().unwrap().is_dir() {
+            copy_dir(&e.path(), &to.join(e.file_name()));
+        } else {
+            std::fs::copy(e.path(), to.join(e.file_name())).unwrap();
+        }
+    }
+}
+
+// ---- property test --------------------------------------------------------------------------
+
+/// Text that stresses escaping: XML specials, quotes, non-ASCII, YAML-looking content. Titles take
+/// any of it; Markdown fields get no `<` (an HTML tag in Markdown is rightly an error).
+fn text() -> impl Strategy<Value = String> {
+    prop::string::string_regex("[A-Za-z0-9 &<>\"'#:é漢—-]{1,40}")
+        .unwrap()
+        .prop_filter("not blank", |s| !s.trim().is_empty())
+}
+
+fn prose() -> impl Strategy<Value = String> {
+    text()
+        .prop_map(|s| s.replace('<', "&lt;"))
+        .prop_filter("not blank", |s| !s.trim().is_empty())
+}
+
+#[derive(Debug, Clone)]
+struct Spec {
+    title: String,
+    keywords: Vec<String>,
+    /// (title, prose, mastery score, question kinds)
+    modules: Vec<(String, String, u8, Vec<u8>)>,
+}
+
+fn spec() -> impl Strategy<Value = Spec> {
+    (
+        text(),
+        prop::collection::vec(text(), 0..3),
+        prop::collection::vec(
+            (
+                text(),
+                prose(),
+                0u8..=100,
+                prop::collection::vec(0u8..5, 1..4),
+            ),
+            1..4,
+        ),
+    )
+        .prop_map(|(title, keywords, modules)| Spec {
+            title,
+            keywords,
+            modules,
+        })
+}
+
+/// JSON strings are valid YAML double-quoted scalars: a safe way to write any text.
+fn q(s: &str) -> String {
+    serde_json::to_string(s).unwrap()
+}
+
+fn write_course(dir: &Path, spec: &Spec) {
+    let modules: Vec<String> = (0..spec.modules.len()).map(|i| format!("m{i}")).collect();
+    std::fs::write(
+        dir.join("course.yaml"),
+        format!(
+            "id: prop-course\ntitle: {}\nlanguage: en-GB\nversion: 1.2.3\ndescription: {}\nauthors: [{}]\n\
+             licence: MIT\nkeywords: [{}]\nmodules: [{}]\n",
+            q(&spec.title),
+            q(&spec.title),
+            q(&spec.title),
+            spec.keywords.iter().map(|k| q(k)).collect::<Vec<_>>().join(", "),
+            modules.join(", ")
+        ),
+    )
+    .unwrap();
+    for (i, (title, prose, mastery, questions)) in spec.modules.iter().enumerate() {
+        let m = dir.join(&modules[i]);
+        std::fs::create_dir_all(&m).unwrap();
+        let mut page = format!(
+            "---\nid: p\ntitle: {}\n---\nText with {}.\n",
+            q(title),
+            prose
+        );
+        let mut scored = false;
+        for (j, kind) in questions.iter().enumerate() {
+            let id = format!("m{i}-q{j}");
+            page.push_str(&match kind {
+                0 => format!("\n```single-choice\nid: {id}\nprompt: {}\noptions:\n  - text: {}\n    correct: true\n  - text: b\n```\n", q(prose), q(prose)),
+                1 => format!("\n```true-false\nid: {id}\nprompt: {}\nanswer: false\n```\n", q(prose)),
+                2 => format!("\n```fill-in\nid: {id}\nprompt: {}\nanswers: [{}]\n```\n", q(prose), q(prose.trim())),
+                3 => format!("\n```sequencing\nid: {id}\nprompt: p\nitems: [{}, b, c]\n```\n", q(prose)),
+                _ => format!("\n```reflection\nid: {id}\nprompt: {}\n```\n", q(prose)),
+            });
+            scored |= *kind < 4;
+        }
+        std::fs::write(m.join("p.md"), page).unwrap();
+        std::fs::write(
+            m.join("module.yaml"),
+            format!(
+                "id: {}\ntitle: {}\ndescription: {}\nduration: 5\nobjectives: [{}]\nmastery_score: {mastery}\n\
+                 completion: {}\npages: [p.md]\n",
+                modules[i],
+                q(title),
+                q(title),
+                q(title),
+                if scored { "both" } else { "pages" }
+            ),
+        )
+        .unwrap();
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(24))]
+
+    #[test]
+    fn random_valid_courses_give_schema_valid_manifests(spec in spec()) {
+        let dir = tempfile::tempdir().unwrap();
+        write_course(dir.path(), &spec);
+        let course = match course::load(dir.path()) {
+            Ok(l) => l.course,
+            Err(course::LoadError::Content(d)) => panic!("generated course does not load: {:#?}", d.iter().map(|d| d.one_line()).collect::<Vec<_>>()),
+            Err(e) => panic!("{e:?}"),
+        };
+        for (name, tree) in every_package(&course) {
+            let t = target::by_name(if name.ends_with("scorm12") { "scorm12" } else { "scorm2004" }).unwrap();
+            let problems = t.check(&tree);
+            prop_assert!(problems.is_empty(), "{}: {:#?}\n{}", name, problems, manifest(&tree));
+        }
+    }
+}
