@@ -148,6 +148,26 @@ fn a_good_course_builds_both_targets_and_build_json() {
 }
 
 #[test]
+fn media_links_become_players_and_media_is_stored() {
+    let c = Course::new();
+    c.write("course/01-first/media/talk.mp3", "ID3 not really audio");
+    c.edit(
+        "course/01-first/pages/intro.md",
+        "Welcome.",
+        "Welcome. [Listen to the *talk*](../media/talk.mp3)",
+    );
+    c.build().success();
+    let mut zip =
+        zip::ZipArchive::new(fs::File::open(c.path("dist/first-scorm12.zip")).unwrap()).unwrap();
+    let mut html = String::new();
+    std::io::Read::read_to_string(&mut zip.by_name("index.html").unwrap(), &mut html).unwrap();
+    assert!(html.contains("<audio class=\"media\" controls"), "{html}");
+    assert!(html.contains("src=\"01-first/media/talk.mp3\""), "{html}");
+    let audio = zip.by_name("01-first/media/talk.mp3").unwrap();
+    assert_eq!(audio.compression(), zip::CompressionMethod::Stored);
+}
+
+#[test]
 fn unknown_key_gets_position_and_suggestion() {
     let c = Course::new();
     c.edit(

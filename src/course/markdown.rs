@@ -117,6 +117,7 @@ pub fn page(body: &str, line_offset: usize, cx: &mut Context) -> Vec<Piece> {
                     fence: Location::at(cx.file, fence_line, column + 1),
                 });
             }
+            None if is_comment_block(node) => node.detach(),
             None => {
                 check(node, line_offset, cx);
                 let doc = *current.get_or_insert_with(|| arena.alloc(NodeValue::Document.into()));
@@ -210,7 +211,8 @@ fn check_at<'a>(
     locate: &mut dyn FnMut(&'a AstNode<'a>) -> Location,
     cx: &mut Context,
 ) {
-    for n in node.descendants() {
+    // Collected first: turning a link into a player detaches its children.
+    for n in node.descendants().collect::<Vec<_>>() {
         let mut ast = n.data.borrow_mut();
         match &mut ast.value {
             NodeValue::HtmlBlock(h) if is_comment(&h.literal) => {
@@ -240,6 +242,10 @@ fn check_at<'a>(
             _ => {}
         }
     }
+}
+
+fn is_comment_block<'a>(node: &'a AstNode<'a>) -> bool {
+    matches!(&node.data.borrow().value, NodeValue::HtmlBlock(h) if is_comment(&h.literal))
 }
 
 fn is_comment(html: &str) -> bool {

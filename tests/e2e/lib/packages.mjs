@@ -1,0 +1,47 @@
+// Builds the packages under test with the lmspack binary and unzips them.
+import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
+
+/** Builds `sources` (course folders relative to the repo) for both SCORM targets into a fresh
+ *  temporary folder; returns { dir, packages: { name: { dir, version, module, source } } }. */
+export function buildPackages(sources) {
+  const bin = process.env.LMSPACK_BIN || path.join(REPO, 'target/debug/lmspack');
+  if (!fs.existsSync(bin)) throw new Error(`no lmspack binary at ${bin}: run \`cargo build\` (or set LMSPACK_BIN)`);
+  const out = fs.mkdtempSync(path.join(os.tmpdir(), 'lmspack-e2e-'));
+  const packages = {};
+  for (const src of sources) {
+    const dest = path.join(out, src.replace(/[^\w-]+/g, '_'));
+    execFileSync(bin, ['build', path.join(REPO, src), '--out', dest, '--target', 'scorm12,scorm2004', '--quiet'], { stdio: 'inherit' });
+    for (const zip of fs.readdirSync(dest).filter((f) => f.endsWith('.zip')).sort()) {
+      const m = /^(.*)-(scorm12|scorm2004)\.zip$/.exec(zip);
+      if (!m) continue;
+      const name = `${m[1]}-${m[2]}`;
+      const dir = path.join(dest, name);
+      execFileSync('unzip', ['-q', '-o', path.join(dest, zip), '-d', dir]);
+      packages[name] = { dir, version: m[2] === 'scorm12' ? '1.2' : '2004', module: m[1], source: src };
+    }
+  }
+  return { dir: out, packages };
+}
+
+/** The module data block of an unzipped package. */
+export function moduleData(dir) {
+  const html = fs.readFileSync(path.join(dir, 'index.html'), 'utf8');
+  const m = /<script type="application\/json" id="lmspack-data">([\s\S]*?)<\/script>/.exec(html);
+  if (!m) throw new Error(`no lmspack-data in ${dir}/index.html`);
+  return JSON.parse(m[1]);
+}
+
+/** Launch href of the first SCO in the manifest. */
+export function launchHref(dir) {
+  const xml = fs.readFileSync(path.join(dir, 'imsmanifest.xml'), 'utf8');
+  const res = [...xml.matchAll(/<resource\b[^>]*>/g)].map((m) => m[0]).find((t) => /scormtype\s*=\s*["']sco["']/i.test(t));
+  const href = res && (/\bhref\s*=\s*["']([^"']+)["']/.exec(res) || [])[1];
+  if (!href) throw new Error(`no SCO resource in ${dir}/imsmanifest.xml`);
+  return href;
+}
