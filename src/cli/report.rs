@@ -120,7 +120,11 @@ fn span(range: &std::ops::Range<usize>) -> SourceSpan {
 
 impl miette::Diagnostic for Report<'_> {
     fn code<'b>(&'b self) -> Option<Box<dyn fmt::Display + 'b>> {
-        Some(Box::new(self.d.code))
+        let severity = match self.d.severity {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+        };
+        Some(Box::new(format!("{severity}[{}]", self.d.code)))
     }
 
     fn severity(&self) -> Option<miette::Severity> {

@@ -1,0 +1,397 @@
+//! A small, safe XML reader for package descriptors: the document as a tree of elements with
+//! resolved namespaces and byte offsets, or the one finding that says why it cannot be read.
+//!
+//! Safety: a `<!DOCTYPE>` is refused, so no entity is ever declared or expanded (billion laughs,
+//! XXE); any entity reference other than the five predefined ones and character references is
+//! malformed; the document size, nesting depth, element count and namespace bindings are bounded.
+
+use super::finding::{Finding, Rule};
+use quick_xml::events::Event;
+use quick_xml::name::ResolveResult;
+use quick_xml::NsReader;
+
+/// Descriptors larger than this are refused unread.
+pub const MAX_BYTES: usize = 16 << 20;
+pub const MAX_DEPTH: usize = 256;
+pub const MAX_ELEMENTS: usize = 1_000_000;
+
+pub const XML_NS: &str = "http://www.w3.org/XML/1998/namespace";
+
+#[derive(Debug, Clone)]
+pub struct Attr {
+    pub ns: String,
+    pub prefix: String,
+    pub local: String,
+    pub value: String,
+}
+
+#[derive(Debug, Clone)]
+pub struct Element {
+    pub ns: String,
+    pub prefix: String,
+    pub local: String,
+    pub attrs: Vec<Attr>,
+    /// The element's own character data (not its children's), entity references resolved.
+    pub text: String,
+    pub children: Vec<usize>,
+    pub parent: Option<usize>,
+    /// Byte offset of the `<` of the start tag.
+    pub offset: usize,
+}
+
+/// A parsed document: element 0 is the document element.
+#[derive(Debug)]
+pub struct Doc {
+    pub elements: Vec<Element>,
+    line_starts: Vec<usize>,
+    bom: bool,
+}
+
+impl Doc {
+    pub fn root(&self) -> &Element {
+        &self.elements[0]
+    }
+
+    pub fn el(&self, i: usize) -> &Element {
+        &self.elements[i]
+    }
+
+    /// An attribute without a namespace, by local name.
+    pub fn attr(&self, i: usize, local: &str) -> Option<&str> {
+        self.elements[i]
+            .attrs
+            .iter()
+            .find(|a| a.ns.is_empty() && a.local == local)
+            .map(|a| a.value.as_str())
+    }
+
+    /// An attribute in namespace `ns`, by local name (ASCII case-insensitive when `fold`).
+    pub fn attr_ns(&self, i: usize, ns: &str, local: &str) -> Option<&str> {
+        self.elements[i]
+            .attrs
+            .iter()
+            .find(|a| a.ns == ns && a.local.eq_ignore_ascii_case(local))
+            .map(|a| a.value.as_str())
+    }
+
+    /// Children of `i` with local name `local` (any namespace).
+    pub fn children<'a>(&'a self, i: usize, local: &'a str) -> impl Iterator<Item = usize> + 'a {
+        self.elements[i]
+            .children
+            .iter()
+            .copied()
+            .filter(move |&c| self.elements[c].local == local)
+    }
+
+    /// Every element with local name `local`, in document order.
+    pub fn all<'a>(&'a self, local: &'a str) -> impl Iterator<Item = usize> + 'a {
+        (0..self.elements.len()).filter(move |&i| self.elements[i].local == local)
+    }
+
+    /// 1-based line and column (in characters) of element `i`'s start tag.
+    pub fn position(&self, i: usize, source: &[u8]) -> (u32, u32) {
+        self.line_col(source, self.elements[i].offset)
+    }
+
+    pub fn line_col(&self, source: &[u8], offset: usize) -> (u32, u32) {
+        line_col(&self.line_starts, self.bom, source, offset)
+    }
+}
+
+fn line_col(line_starts: &[usize], bom: bool, source: &[u8], offset: usize) -> (u32, u32) {
+    let offset = offset.min(source.len());
+    let line = line_starts.partition_point(|&s| s <= offset).max(1);
+    let start = line_starts[line - 1];
+    let mut segment = &source[start..offset];
+    if start == 0 && bom {
+        segment = segment.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(segment);
+    }
+    let column = segment.iter().filter(|&&b| b & 0xC0 != 0x80).count() + 1;
+    (
+        u32::try_from(line).unwrap_or(u32::MAX),
+        u32::try_from(column).unwrap_or(u32::MAX),
+    )
+}
+
+/// Parse `source` (the file `file` of the package). `Err` holds the one finding that stopped it.
+pub fn parse(file: &str, source: &[u8]) -> Result<Doc, Finding> {
+    let line_starts: Vec<usize> = std::iter::once(0)
+        .chain(
+            source
+                .iter()
+                .enumerate()
+                .filter(|(_, &b)| b == b'\n')
+                .map(|(i, _)| i + 1),
+        )
+        .collect();
+    let bom = source.starts_with(b"\xEF\xBB\xBF");
+    let at = |offset: usize, rule: Rule, message: String| {
+        let (l, c) = line_col(&line_starts, bom, source, offset);
+        Finding::new(rule, message).file(file).at(l, c)
+    };
+    if source.len() > MAX_BYTES {
+        return Err(Finding::new(
+            Rule::XmlTooLarge,
+            format!(
+                "{file} is {} bytes; descriptors over {MAX_BYTES} bytes are refused",
+                source.len()
+            ),
+        )
+        .file(file));
+    }
+    if std::str::from_utf8(source.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(source)).is_err() {
+        let valid = match std::str::from_utf8(source) {
+            Err(e) => e.valid_up_to(),
+            Ok(_) => 0,
+        };
+        return Err(at(
+            valid,
+            Rule::XmlMalformed,
+            "the document is not UTF-8 (descriptors must be UTF-8)".into(),
+        ));
+    }
+
+    let mut reader = NsReader::from_reader(source);
+    reader.resolver_mut().set_max_namespace_bindings(1024);
+    let mut elements: Vec<Element> = Vec::new();
+    let mut stack: Vec<usize> = Vec::new();
+    let mut seen_root = false;
+    loop {
+        let before = usize::try_from(reader.buffer_position()).unwrap_or(usize::MAX);
+        let (resolved, event) = match reader.read_resolved_event() {
+            Ok(pair) => pair,
+            Err(e) => {
+                let pos = usize::try_from(reader.error_position()).unwrap_or(before);
+                return Err(at(pos, Rule::XmlMalformed, format!("not well-formed: {e}")));
+            }
+        };
+        let ns = match resolved {
+            ResolveResult::Bound(ns) => String::from_utf8_lossy(ns.0).into_owned(),
+            ResolveResult::Unbound => String::new(),
+            ResolveResult::Unknown(p) => {
+                return Err(at(
+                    before,
+                    Rule::XmlMalformed,
+                    format!(
+                        "namespace prefix `{}` is not declared",
+                        String::from_utf8_lossy(&p)
+                    ),
+                ))
+            }
+        };
+        match event {
+            Event::DocType(_) => {
+                return Err(at(
+                    before,
+                    Rule::XmlDoctype,
+                    "document type declarations (<!DOCTYPE …>) are refused: no entity is expanded"
+                        .into(),
+                ))
+            }
+            Event::Start(ref e) | Event::Empty(ref e) => {
+                if seen_root && stack.is_empty() {
+                    return Err(at(
+                        before,
+                        Rule::XmlMalformed,
+                        "a second document element".into(),
+                    ));
+                }
+                seen_root = true;
+                if stack.len() >= MAX_DEPTH {
+                    return Err(at(
+                        before,
+                        Rule::XmlTooDeep,
+                        format!("elements nest deeper than {MAX_DEPTH} levels"),
+                    ));
+                }
+                if elements.len() >= MAX_ELEMENTS {
+                    return Err(at(
+                        before,
+                        Rule::XmlTooLarge,
+                        format!("more than {MAX_ELEMENTS} elements"),
+                    ));
+                }
+                let name = e.name();
+                let prefix = name
+                    .prefix()
+                    .map(|p| String::from_utf8_lossy(p.as_ref()).into_owned())
+                    .unwrap_or_default();
+                let local = String::from_utf8_lossy(name.local_name().as_ref()).into_owned();
+                let mut attrs = Vec::new();
+                for a in e.attributes() {
+                    let a = a.map_err(|err| {
+                        at(before, Rule::XmlMalformed, format!("bad attribute: {err}"))
+                    })?;
+                    let key = a.key;
+                    let a_prefix = key
+                        .prefix()
+                        .map(|p| String::from_utf8_lossy(p.as_ref()).into_owned())
+                        .unwrap_or_default();
+                    if a_prefix == "xmlns" || key.as_ref() == b"xmlns" {
+                        continue;
+                    }
+                    let (a_res, a_local) = reader.resolver().resolve_attribute(key);
+                    let a_ns = match a_res {
+                        ResolveResult::Bound(n) => String::from_utf8_lossy(n.0).into_owned(),
+                        ResolveResult::Unbound => String::new(),
+                        ResolveResult::Unknown(_) if a_prefix == "xml" => XML_NS.to_owned(),
+                        ResolveResult::Unknown(p) => {
+                            return Err(at(
+                                before,
+                                Rule::XmlMalformed,
+                                format!(
+                                    "namespace prefix `{}` is not declared",
+                                    String::from_utf8_lossy(&p)
+                                ),
+                            ))
+                        }
+                    };
+                    let value = a
+                        .normalized_value(quick_xml::XmlVersion::Implicit1_0)
+                        .map_err(|err| {
+                            at(
+                                before,
+                                Rule::XmlMalformed,
+                                format!(
+                                    "attribute `{}`: {err}",
+                                    String::from_utf8_lossy(key.as_ref())
+                                ),
+                            )
+                        })?
+                        .into_owned();
+                    attrs.push(Attr {
+                        ns: a_ns,
+                        prefix: a_prefix,
+                        local: String::from_utf8_lossy(a_local.as_ref()).into_owned(),
+                        value,
+                    });
+                }
+                let index = elements.len();
+                let parent = stack.last().copied();
+                if let Some(p) = parent {
+                    elements[p].children.push(index);
+                }
+                elements.push(Element {
+                    ns,
+                    prefix,
+                    local,
+                    attrs,
+                    text: String::new(),
+                    children: Vec::new(),
+                    parent,
+                    offset: before,
+                });
+                if matches!(event, Event::Start(_)) {
+                    stack.push(index);
+                }
+            }
+            Event::End(_) => {
+                stack.pop();
+            }
+            Event::Text(t) => {
+                if let Some(&top) = stack.last() {
+                    elements[top].text.push_str(&t.xml10_content());
+                } else if !t.xml10_content().trim().is_empty() {
+                    return Err(at(
+                        before,
+                        Rule::XmlMalformed,
+                        "text outside the document element".into(),
+                    ));
+                }
+            }
+            Event::CData(t) => {
+                if let Some(&top) = stack.last() {
+                    elements[top]
+                        .text
+                        .push_str(&String::from_utf8_lossy(&t.into_inner()));
+                }
+            }
+            Event::GeneralRef(r) => {
+                let resolved = match r.resolve_char_ref() {
+                    Ok(Some(c)) => Some(c.to_string()),
+                    Ok(None) => {
+                        let name = r.into_inner();
+                        match name.as_ref() {
+                            "lt" => Some("<".into()),
+                            "gt" => Some(">".into()),
+                            "amp" => Some("&".into()),
+                            "apos" => Some("'".into()),
+                            "quot" => Some("\"".into()),
+                            other => {
+                                return Err(at(
+                                    before,
+                                    Rule::XmlMalformed,
+                                    format!("undeclared entity `&{other};`"),
+                                ))
+                            }
+                        }
+                    }
+                    Err(e) => {
+                        return Err(at(before, Rule::XmlMalformed, format!("{e}")));
+                    }
+                };
+                if let (Some(&top), Some(s)) = (stack.last(), resolved) {
+                    elements[top].text.push_str(&s);
+                }
+            }
+            Event::Eof => break,
+            _ => {}
+        }
+    }
+    if !stack.is_empty() {
+        let end = source.len();
+        return Err(at(
+            end,
+            Rule::XmlMalformed,
+            format!("unexpected end of document: <{}> is not closed", {
+                let e = &elements[*stack.last().unwrap_or(&0)];
+                if e.prefix.is_empty() {
+                    e.local.clone()
+                } else {
+                    format!("{}:{}", e.prefix, e.local)
+                }
+            }),
+        ));
+    }
+    if elements.is_empty() {
+        return Err(at(0, Rule::XmlMalformed, "no document element".into()));
+    }
+    Ok(Doc {
+        elements,
+        line_starts,
+        bom,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reads_namespaces_text_and_positions() {
+        let src = b"<?xml version=\"1.0\"?>\n<m xmlns=\"u\" xmlns:a=\"v\">\n  <a:x a:k=\"1\" xml:base=\"b/\">t&amp;&#65;</a:x>\n</m>";
+        let doc = parse("f.xml", src).unwrap();
+        assert_eq!(doc.root().ns, "u");
+        let x = doc.root().children[0];
+        assert_eq!(doc.el(x).ns, "v");
+        assert_eq!(doc.el(x).text, "t&A");
+        assert_eq!(doc.attr_ns(x, "v", "k"), Some("1"));
+        assert_eq!(doc.attr_ns(x, XML_NS, "base"), Some("b/"));
+        assert_eq!(doc.position(x, src), (3, 3));
+    }
+
+    #[test]
+    fn refuses_doctype_and_unknown_entities() {
+        let e = parse("f.xml", b"<!DOCTYPE m [<!ENTITY a \"x\">]>\n<m>&a;</m>").unwrap_err();
+        assert_eq!(e.rule, Rule::XmlDoctype);
+        let e = parse("f.xml", b"<m>\n&a;</m>").unwrap_err();
+        assert_eq!((e.rule, e.line), (Rule::XmlMalformed, Some(2)));
+    }
+
+    #[test]
+    fn malformed_has_a_position() {
+        let e = parse("f.xml", b"<m>\n  <a></b>\n</m>").unwrap_err();
+        assert_eq!(e.rule, Rule::XmlMalformed);
+        assert_eq!(e.line, Some(2));
+    }
+}
