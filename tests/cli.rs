@@ -376,6 +376,53 @@ fn schema_prints_json_schemas() {
     assert!(v["course.yaml"]["properties"]["modules"].is_object());
 }
 
+#[test]
+fn check_writes_nothing_and_reports_lints_with_positions() {
+    let c = Course::new();
+    c.lmspack(&["check", "course"]).success();
+    assert!(!c.path("dist").exists());
+    c.edit(
+        "course/01-first/pages/intro.md",
+        "Welcome.",
+        "Welcome.\n\n#### Deep\n\nSee [here](https://example.org/).",
+    )
+    .edit(
+        "course/course.yaml",
+        "modules:",
+        "theme:\n  colour: \"#9ab0c8\"\nmodules:",
+    );
+    c.write("course/01-first/images/unused.png", "x");
+    let a = c.lmspack(&["check", "course"]).success();
+    let err = stderr(&a);
+    for needle in [
+        "warning[heading-order]",
+        "course/01-first/pages/intro.md:7:1",
+        "warning[vague-link]",
+        "course/01-first/pages/intro.md:9:5",
+        "warning[low-contrast]",
+        "course/course.yaml:9:11",
+        "warning[unused-file]",
+        "01-first/images/unused.png",
+    ] {
+        assert!(err.contains(needle), "expected {needle} in:\n{err}");
+    }
+    c.lmspack(&["check", "course", "--strict"]).code(1);
+}
+
+#[test]
+fn check_report_gives_reading_ease_per_page() {
+    let c = Course::new();
+    let a = c
+        .lmspack(&["check", "course", "--report", "--format", "json"])
+        .success();
+    let v: serde_json::Value = serde_json::from_slice(&a.get_output().stdout).unwrap();
+    let m = &v["modules"][0];
+    assert_eq!(m["id"], "first");
+    assert_eq!(m["scored_questions"], 2);
+    assert_eq!(m["blocks"]["true-false"], 1);
+    assert_eq!(m["pages"].as_array().unwrap().len(), 2);
+}
+
 fn read_all(dir: &Path) -> Vec<(String, Vec<u8>)> {
     let mut v: Vec<_> = fs::read_dir(dir)
         .unwrap()

@@ -2,6 +2,7 @@
 //! prints; everything below it returns data.
 
 mod build;
+mod check;
 mod report;
 mod schema;
 
@@ -22,6 +23,7 @@ pub struct Cli {
 #[derive(Debug, Subcommand)]
 enum Command {
     Build(build::Args),
+    Check(check::Args),
     Schema(schema::Args),
 }
 
@@ -50,6 +52,7 @@ pub fn run(args: impl IntoIterator<Item = std::ffi::OsString>) -> ExitCode {
     };
     ExitCode::from(match cli.command {
         Command::Build(args) => build::run(args),
+        Command::Check(args) => check::run(args),
         Command::Schema(args) => schema::run(args),
     })
 }

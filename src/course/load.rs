@@ -222,7 +222,19 @@ impl Loader<'_> {
         });
         let colour = match raw.colour {
             None => "#1d4f91".to_owned(),
-            Some(c) if is_hex_colour(&c.value) => c.value.to_ascii_lowercase(),
+            Some(c) if is_hex_colour(&c.value) => {
+                let white = (255, 255, 255);
+                let ratio = crate::render::parse_hex(&c.value)
+                    .map_or(21.0, |rgb| crate::render::contrast(rgb, white));
+                if ratio < 4.5 {
+                    self.diagnostics.push(
+                        Diagnostic::warning("low-contrast", format!("the brand colour has a contrast of {ratio:.1}:1 with white"))
+                            .at(doc.of(&c))
+                            .hint("WCAG 2.2 AA needs 4.5:1 for text; choose a darker colour (lmspack falls back to dark text where the brand colour would be unreadable)"),
+                    );
+                }
+                c.value.to_ascii_lowercase()
+            }
             Some(c) => {
                 self.error(
                     doc.of(&c),
@@ -371,6 +383,7 @@ impl Loader<'_> {
             page_ids.push((page.0.id.clone(), page.1));
             pages.push(page.0);
         }
+        self.unused_files(&dir, &file, &assets);
         let module = Module {
             id: id?,
             title: raw.title,
@@ -496,6 +509,52 @@ impl Loader<'_> {
             },
             id_at,
         ))
+    }
+
+    /// Files in a module folder that no page uses: probably a typo in a path, or left-overs.
+    fn unused_files(
+        &mut self,
+        dir: &Path,
+        module_yaml: &Arc<SourceFile>,
+        assets: &BTreeMap<String, Asset>,
+    ) {
+        let mut stack = vec![dir.to_path_buf()];
+        let mut unused = Vec::new();
+        while let Some(d) = stack.pop() {
+            let Ok(entries) = std::fs::read_dir(&d) else {
+                continue;
+            };
+            for e in entries.flatten() {
+                let name = e.file_name().to_string_lossy().into_owned();
+                if name.starts_with('.') || name == "__MACOSX" || name == "Thumbs.db" {
+                    continue;
+                }
+                let path = e.path();
+                match e.file_type() {
+                    Ok(t) if t.is_dir() => stack.push(path),
+                    Ok(t) if t.is_file() => {
+                        let rel = markdown::relative(self.root, &path);
+                        let source =
+                            rel.ends_with(".md") || rel.ends_with(".yaml") || rel.ends_with(".yml");
+                        if !source && !assets.contains_key(&rel) {
+                            unused.push(rel);
+                        }
+                    }
+                    _ => {}
+                }
+            }
+        }
+        unused.sort();
+        for rel in unused {
+            self.diagnostics.push(
+                Diagnostic::warning(
+                    "unused-file",
+                    format!("`{rel}` is not used by any page of this module"),
+                )
+                .at(Location::file_start(module_yaml))
+                .hint("it is not copied into the package; reference it from a page, or delete it"),
+            );
+        }
     }
 
     fn duplicate_block_ids(&mut self) {

@@ -91,7 +91,25 @@ pub fn page(body: &str, line_offset: usize, cx: &mut Context) -> Vec<Piece> {
     let mut pieces = Vec::new();
     let mut current: Option<&AstNode> = None;
     let children: Vec<_> = root.children().collect();
+    // The page title is the h1; content headings go down one level at a time.
+    let mut level = 1;
     for node in children {
+        if let NodeValue::Heading(h) = &node.data.borrow().value {
+            let pos = node.data.borrow().sourcepos.start;
+            if h.level == 1 || h.level > level + 1 {
+                let expected = if h.level == 1 { 2 } else { level + 1 };
+                cx.diagnostics.push(
+                    Diagnostic::warning("heading-order", format!("heading level {} follows level {level}", h.level))
+                        .at(Location::at(cx.file, pos.line + line_offset, pos.column))
+                        .label("skips a level")
+                        .hint(format!(
+                            "use {} here: the page title is the only level-1 heading, and screen-reader users navigate by levels",
+                            "#".repeat(expected as usize)
+                        )),
+                );
+            }
+            level = h.level.max(2);
+        }
         let block = {
             let ast = node.data.borrow();
             match &ast.value {
@@ -230,7 +248,11 @@ fn check_at<'a>(
             }
             NodeValue::Link(link) | NodeValue::Image(link) => {
                 let url = link.url.clone();
+                let is_link = matches!(ast.value, NodeValue::Link(_));
                 drop(ast);
+                if is_link {
+                    vague_link(n, locate, cx);
+                }
                 if let Some(new) = resolve_url(&url, n, locate, cx) {
                     match &mut n.data.borrow_mut().value {
                         NodeValue::Link(l) | NodeValue::Image(l) => l.url = new,
@@ -241,6 +263,35 @@ fn check_at<'a>(
             }
             _ => {}
         }
+    }
+}
+
+/// Link text a screen-reader user hears in a list of links: it must make sense on its own.
+fn vague_link<'a>(
+    node: &'a AstNode<'a>,
+    locate: &mut dyn FnMut(&'a AstNode<'a>) -> Location,
+    cx: &mut Context,
+) {
+    const VAGUE: &[&str] = &[
+        "click here",
+        "here",
+        "click",
+        "read more",
+        "more",
+        "link",
+        "this link",
+        "this",
+        "go",
+    ];
+    let text = plain_children(node).trim().to_lowercase();
+    let bare =
+        text.starts_with("http://") || text.starts_with("https://") || text.starts_with("www.");
+    if VAGUE.contains(&text.as_str()) || bare {
+        cx.diagnostics.push(
+            Diagnostic::warning("vague-link", format!("link text `{text}` does not say where it goes"))
+                .at(locate(node))
+                .hint("name the destination, e.g. [the ICO's guidance on data breaches](https://ico.org.uk/)"),
+        );
     }
 }
 

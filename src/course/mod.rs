@@ -5,6 +5,7 @@ pub mod load;
 pub mod markdown;
 pub mod model;
 pub mod raw;
+pub mod stats;
 pub mod yaml;
 
 pub use load::{load, LoadError, Loaded};

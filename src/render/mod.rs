@@ -140,7 +140,7 @@ fn style(colour: &str) -> Result<Vec<u8>, String> {
     Ok(out)
 }
 
-fn parse_hex(colour: &str) -> Option<(u8, u8, u8)> {
+pub(crate) fn parse_hex(colour: &str) -> Option<(u8, u8, u8)> {
     let h = colour.strip_prefix('#')?;
     if h.len() != 6 || !h.bytes().all(|b| b.is_ascii_hexdigit()) {
         return None;
@@ -150,7 +150,7 @@ fn parse_hex(colour: &str) -> Option<(u8, u8, u8)> {
 }
 
 /// WCAG 2 contrast ratio of two sRGB colours.
-fn contrast(a: (u8, u8, u8), b: (u8, u8, u8)) -> f64 {
+pub(crate) fn contrast(a: (u8, u8, u8), b: (u8, u8, u8)) -> f64 {
     fn lum((r, g, b): (u8, u8, u8)) -> f64 {
         let c = |v: u8| {
             let s = f64::from(v) / 255.0;

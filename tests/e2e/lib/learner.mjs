@@ -173,3 +173,61 @@ export function expectedScore(data, answered) {
   });
   return { score: total ? Math.round(10000 * got / total) / 100 : null, all };
 }
+
+/** Works through the non-question blocks of page `p`: types into reflections and action plans
+ *  (`text(id, field)` gives the text), takes the first choice of each scenario. Returns what it did. */
+export async function doBlocks(L, data, p, text = (id, f) => `My notes for ${id}${f === undefined ? '' : ' #' + f}.`) {
+  const done = [];
+  for (const b of data.blocks.filter((x) => x.page === p)) {
+    const id = `b-${b.id}`;
+    if (b.kind === 'reflection') {
+      const t = text(b.id);
+      await L.type(`#${id}-text`, t);
+      done.push({ b, value: t });
+    } else if (b.kind === 'action-plan') {
+      const vals = [];
+      for (let f = 0; f < b.fields.length; f++) {
+        const t = text(b.id, f);
+        await L.type(`#${id} textarea[data-field="${f}"]`, t);
+        vals.push(t);
+      }
+      done.push({ b, value: vals });
+    } else if (b.kind === 'scenario') {
+      await L.tabTo(`#${id} .lp-step:not([hidden]) .lp-choice`);
+      const label = await L.frame.evaluate(() => document.activeElement.textContent.trim());
+      await L.press('Enter');
+      const ok = await L.frame.evaluate((s) => document.activeElement === document.querySelector(s), `#${id} .lp-consequence`);
+      if (!ok) throw new Error(`scenario ${b.id}: focus did not move to the consequence`);
+      done.push({ b, value: label });
+    }
+  }
+  return done;
+}
+
+/** The learner-visible state of question `q` (what the inputs show, the feedback, locked or not). */
+export function questionState(frame, q) {
+  return frame.evaluate((id) => {
+    const el = document.getElementById(id);
+    const checked = [...el.querySelectorAll('input[type=radio],input[type=checkbox]')].filter((x) => x.checked).map((x) => Number(x.value));
+    const text = el.querySelector('input[type=text]');
+    const selects = Object.fromEntries([...el.querySelectorAll('select')].map((s) => [s.id, s.value]));
+    const fb = el.querySelector('.lp-feedback');
+    return {
+      checked, text: text ? text.value : null, selects,
+      feedback: fb ? fb.textContent : null,
+      locked: [...el.querySelectorAll('input,select')].every((x) => x.disabled),
+    };
+  }, `b-${q.id}`);
+}
+
+/** What questionState must show after answer `p` (from plannedAnswer) was given. */
+export function expectedState(q, p) {
+  switch (q.kind) {
+    case 'single-choice': case 'true-false': case 'likert': return { checked: [p.a] };
+    case 'multiple-choice': return { checked: p.a };
+    case 'fill-in': return { text: p.a };
+    case 'matching': return { selects: Object.fromEntries(p.a.map((r, l) => [`b-${q.id}-m${l}`, String(r)])) };
+    case 'sequencing': return { selects: Object.fromEntries(p.a.map((item, k) => [`b-${q.id}-s${item}`, String(k + 1)])) };
+  }
+  return {};
+}
