@@ -128,7 +128,7 @@
 
   var doc = document, D, Q, B, v12, live = false, ended = false, readOnly = false, sticky = false;
   var API = null, F = {}, K = {}, written = {}, started = Date.now(), timer = 0, dirty = false;
-  var S = { v: [], a: {}, b: {} }, cur = 0, pages = [];
+  var S = { v: [], a: {}, b: {} }, cur = 0, pages = [], slots = {}, shownAt = started;
 
   function $(sel, root) { return (root || doc).querySelector(sel); }
   function $$(sel, root) { return [].slice.call((root || doc).querySelectorAll(sel)); }
@@ -339,11 +339,16 @@
     return v12 ? hms : d.getFullYear() + '-' + pad(d.getMonth() + 1, 2) + '-' + pad(d.getDate(), 2) + 'T' + hms;
   }
 
-  // Journal one answer as a new interaction.
+  // Journal one answer as a new interaction. A likert item keeps its interaction for the session:
+  // arrowing through a radio group changes it on every key press.
   function record(i, answer, correct) {
     if (!live || readOnly || ended) return;
-    var q = Q[i], n = parseInt(get('cmi.interactions._count'), 10) || 0, api = D.api;
-    if (n >= 250) return;
+    var q = Q[i], api = D.api, n = slots[i];
+    if (n === undefined) {
+      n = parseInt(get('cmi.interactions._count'), 10) || 0;
+      if (n >= 250) return;
+      if (q.kind === 'likert') slots[i] = n;
+    }
     var p = 'cmi.interactions.' + n + '.';
     set(p + 'id', q.id);
     set(p + 'type', q.type);
@@ -353,12 +358,14 @@
     set(p + K.resp, response(q, answer, api));
     set(p + 'result', q.kind === 'likert' ? 'neutral' : correct ? 'correct' : v12 ? 'wrong' : 'incorrect');
     set(p + K.stamp, stamp());
+    set(p + 'latency', (v12 ? time12 : time2004)(Date.now() - shownAt));
   }
 
   // ---------------------------------------------------------------- pages
 
   function show(i, focus) {
     cur = Math.max(0, Math.min(pages.length - 1, i));
+    shownAt = Date.now();
     pages.forEach(function (p, j) { p.hidden = j !== cur; });
     S.v[cur] = true;
     $('#lp-prev').disabled = cur === 0;

@@ -423,6 +423,64 @@ fn check_report_gives_reading_ease_per_page() {
     assert_eq!(m["pages"].as_array().unwrap().len(), 2);
 }
 
+#[test]
+fn new_scaffolds_a_course_that_checks_and_builds_clean() {
+    let dir = tempfile::tempdir().unwrap();
+    let run = |args: &[&str]| {
+        Command::cargo_bin("lmspack")
+            .unwrap()
+            .current_dir(dir.path())
+            .args(args)
+            .assert()
+    };
+    run(&["new", "my-course"]).success();
+    run(&["check", "my-course", "--strict"]).success();
+    run(&["build", "my-course", "--out", "out", "--target", "all"]).success();
+    let course = fs::read_to_string(dir.path().join("my-course/course.yaml")).unwrap();
+    assert!(course.starts_with("# yaml-language-server: $schema=./course.schema.json"));
+    assert!(
+        course.contains("id: my-course\ntitle: My course\n"),
+        "{course}"
+    );
+    for f in [
+        "course.schema.json",
+        "module.schema.json",
+        ".gitignore",
+        ".github/workflows/course.yml",
+    ] {
+        assert!(dir.path().join("my-course").join(f).is_file(), "{f}");
+    }
+    // Every block kind is shown to the new author.
+    let loaded = lmspack::course::load(&dir.path().join("my-course")).unwrap();
+    let kinds: std::collections::BTreeSet<_> = loaded.course.modules[0]
+        .blocks()
+        .map(lmspack::course::stats::kind)
+        .collect();
+    assert_eq!(
+        kinds.len(),
+        lmspack::course::markdown::BLOCK_KINDS.len(),
+        "{kinds:?}"
+    );
+    run(&["new", "my-course"]).code(2);
+}
+
+#[test]
+fn completions_and_man_page_come_from_the_parser() {
+    let c = Course::new();
+    let a = c.lmspack(&["completions", "bash"]).success();
+    let script = String::from_utf8_lossy(&a.get_output().stdout).into_owned();
+    assert!(
+        script.contains("--package") && script.contains("validate"),
+        "{script}"
+    );
+    let a = c.lmspack(&["man"]).success();
+    let page = String::from_utf8_lossy(&a.get_output().stdout).into_owned();
+    assert!(
+        page.contains(".TH lmspack 1") && page.contains("build"),
+        "{page}"
+    );
+}
+
 fn read_all(dir: &Path) -> Vec<(String, Vec<u8>)> {
     let mut v: Vec<_> = fs::read_dir(dir)
         .unwrap()

@@ -62,9 +62,8 @@ pub fn run(args: Args) -> u8 {
         Err(LoadError::Content(diagnostics)) => {
             match args.format {
                 Format::Human => eprint!("{}", report::human(&diagnostics)),
-                Format::Json => println!(
-                    "{}",
-                    json!({"ok": false, "diagnostics": diagnostics.iter().map(report::to_json).collect::<Vec<_>>()})
+                Format::Json => super::out(
+                    json!({"ok": false, "diagnostics": diagnostics.iter().map(report::to_json).collect::<Vec<_>>()}),
                 ),
             }
             return exit::CONTENT;
@@ -103,8 +102,7 @@ pub fn run(args: Args) -> u8 {
                 eprint!("\x1b[2K");
             }
             match args.format {
-                Format::Json => println!(
-                    "{}",
+                Format::Json => super::out(
                     json!({"ok": true, "out": args.out, "artifacts": artifacts,
                            "warnings": loaded.warnings.iter().map(report::to_json).collect::<Vec<_>>()})
                 ),
@@ -146,7 +144,7 @@ fn resolve_targets(names: &[String]) -> Result<Vec<&'static dyn Target>, String>
 fn fail(args: &Args, code: u8, message: &str) -> u8 {
     match args.format {
         Format::Human => eprintln!("error: {message}"),
-        Format::Json => println!("{}", json!({"ok": false, "error": message})),
+        Format::Json => super::out(json!({"ok": false, "error": message})),
     }
     code
 }

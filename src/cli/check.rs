@@ -33,7 +33,7 @@ pub fn run(args: Args) -> u8 {
         Err(LoadError::Io(message)) => {
             match args.format {
                 Format::Human => eprintln!("error: {message}"),
-                Format::Json => println!("{}", json!({"ok": false, "error": message})),
+                Format::Json => super::out(json!({"ok": false, "error": message})),
             }
             return exit::USAGE;
         }
@@ -41,18 +41,15 @@ pub fn run(args: Args) -> u8 {
     let stats = course.as_ref().filter(|_| args.report).map(stats::course);
     let failed = course.is_none() || (args.strict && !diagnostics.is_empty());
     match args.format {
-        Format::Json => println!(
-            "{}",
-            json!({
-                "ok": !failed,
-                "diagnostics": diagnostics.iter().map(report::to_json).collect::<Vec<_>>(),
-                "modules": stats,
-            })
-        ),
+        Format::Json => super::out(json!({
+            "ok": !failed,
+            "diagnostics": diagnostics.iter().map(report::to_json).collect::<Vec<_>>(),
+            "modules": stats,
+        })),
         Format::Human => {
             eprint!("{}", report::human(&diagnostics));
             if let Some(stats) = &stats {
-                print!("{}", table(stats));
+                super::out(table(stats).trim_end());
             }
             if !failed && diagnostics.is_empty() {
                 eprintln!("{}: no problems found", args.dir.display());

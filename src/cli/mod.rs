@@ -3,8 +3,11 @@
 
 mod build;
 mod check;
+mod completions;
+mod new;
 mod report;
 mod schema;
+mod validate;
 
 use clap::{Parser, Subcommand};
 use std::process::ExitCode;
@@ -24,7 +27,11 @@ pub struct Cli {
 enum Command {
     Build(build::Args),
     Check(check::Args),
+    New(new::Args),
+    Completions(completions::Args),
+    Man(completions::ManArgs),
     Schema(schema::Args),
+    Validate(validate::Args),
 }
 
 /// Exit statuses, each with one meaning.
@@ -36,6 +43,12 @@ pub mod exit {
     pub const USAGE: u8 = 2;
     /// lmspack produced something invalid: a bug.
     pub const INTERNAL: u8 = 3;
+}
+
+/// Write to standard output. A closed pipe (`lmspack schema | head`) is not an error worth a panic.
+pub(crate) fn out(text: impl std::fmt::Display) {
+    use std::io::Write;
+    let _ = writeln!(std::io::stdout().lock(), "{text}");
 }
 
 pub fn run(args: impl IntoIterator<Item = std::ffi::OsString>) -> ExitCode {
@@ -53,6 +66,10 @@ pub fn run(args: impl IntoIterator<Item = std::ffi::OsString>) -> ExitCode {
     ExitCode::from(match cli.command {
         Command::Build(args) => build::run(args),
         Command::Check(args) => check::run(args),
+        Command::New(args) => new::run(args),
+        Command::Completions(args) => completions::run(args),
+        Command::Man(args) => completions::man(args),
         Command::Schema(args) => schema::run(args),
+        Command::Validate(args) => validate::run(args),
     })
 }

@@ -29,9 +29,6 @@ pub fn run(args: Args) -> u8 {
         })),
     }
     .expect("schemas are plain JSON");
-    println!(
-        "{}",
-        serde_json::to_string_pretty(&value).expect("schemas are plain JSON")
-    );
+    super::out(serde_json::to_string_pretty(&value).expect("schemas are plain JSON"));
     super::exit::OK
 }

@@ -72,34 +72,11 @@ pub fn manifest(tree: &Tree) -> Option<&[u8]> {
     }
 }
 
-/// Schema validation plus the package rules, as messages.
+/// The package checked by `lmspack validate`'s own rules (schema, references, files, Moodle's
+/// limits), strictly: any finding is a problem, as messages.
 pub fn check(tree: &Tree, set: SchemaSet) -> Vec<String> {
     let Some(manifest) = manifest(tree) else {
         return vec!["the package has no imsmanifest.xml".into()];
     };
-    let mut problems: Vec<String> = match xsd::validate(set, manifest) {
-        Ok(()) => Vec::new(),
-        Err(errors) => errors
-            .into_iter()
-            .map(|e| {
-                format!(
-                    "imsmanifest.xml:{}:{}: {}",
-                    e.line.unwrap_or(0),
-                    e.column.unwrap_or(0),
-                    e.message
-                )
-            })
-            .collect(),
-    };
-    let schema_files: Vec<&str> = xsd::package_files(set)
-        .into_iter()
-        .map(|(p, _)| p)
-        .collect();
-    let present: Vec<&str> = tree.keys().map(String::as_str).collect();
-    problems.extend(crate::validate::references::check(
-        manifest,
-        &present,
-        &schema_files,
-    ));
-    problems
+    crate::validate::check_built(tree.keys().map(String::as_str), manifest, set)
 }

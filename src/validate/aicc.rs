@@ -7,7 +7,10 @@ use std::collections::BTreeMap;
 
 const REQUIRED: [(&str, &[&str]); 4] = [
     ("crs", &[]),
-    ("au", &["System_ID", "Command_Line", "File_Name", "Core_Vendor"]),
+    (
+        "au",
+        &["System_ID", "Command_Line", "File_Name", "Core_Vendor"],
+    ),
     ("des", &["System_ID", "Title"]),
     ("cst", &["Block", "Member"]),
 ];
@@ -149,6 +152,9 @@ pub fn check(
 mod tests {
     #[test]
     fn csv_fields() {
-        assert_eq!(super::csv(r#""a", "b,c" ,"d""e""#), vec!["a", "b,c", "d\"e"]);
+        assert_eq!(
+            super::csv(r#""a", "b,c" ,"d""e""#),
+            vec!["a", "b,c", "d\"e"]
+        );
     }
 }

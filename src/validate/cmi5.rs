@@ -23,7 +23,10 @@ pub fn is_iri(s: &str) -> bool {
     !s.chars().any(char::is_whitespace)
         && s.split_once(':').is_some_and(|(scheme, rest)| {
             !rest.is_empty()
-                && scheme.chars().next().is_some_and(|c| c.is_ascii_alphabetic())
+                && scheme
+                    .chars()
+                    .next()
+                    .is_some_and(|c| c.is_ascii_alphabetic())
                 && scheme
                     .chars()
                     .all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'))
@@ -95,7 +98,10 @@ pub fn check(c: &mut Check) {
                 c.push_at(
                     Rule::Cmi5AuAttribute,
                     au,
-                    format!("au `{id}`: moveOn `{m}` is not one of {}", MOVE_ON.join(", ")),
+                    format!(
+                        "au `{id}`: moveOn `{m}` is not one of {}",
+                        MOVE_ON.join(", ")
+                    ),
                 );
             }
         }
@@ -126,7 +132,11 @@ pub fn check(c: &mut Check) {
         };
         let url = doc.el(url_el).text.trim().to_owned();
         if url.is_empty() {
-            c.push_at(Rule::Cmi5AuUrl, url_el, format!("au `{id}` has an empty url"));
+            c.push_at(
+                Rule::Cmi5AuUrl,
+                url_el,
+                format!("au `{id}` has an empty url"),
+            );
             continue;
         }
         if let Some((_, query)) = url.split('#').next().unwrap_or("").split_once('?') {

@@ -152,7 +152,8 @@ pub fn check_name(name: &str) -> Option<(Rule, &'static str)> {
         return Some((Rule::ZipPathTraversal, "contains a NUL byte"));
     }
     let bytes = name.as_bytes();
-    if name.starts_with('/') || (bytes.len() >= 2 && bytes[0].is_ascii_alphabetic() && bytes[1] == b':')
+    if name.starts_with('/')
+        || (bytes.len() >= 2 && bytes[0].is_ascii_alphabetic() && bytes[1] == b':')
     {
         return Some((Rule::ZipAbsolutePath, "is an absolute path"));
     }
@@ -234,7 +235,7 @@ fn read_zip(
                 }
             };
             let raw = entry.name_raw();
-            let utf8_flag = entry.flags().is_utf8();
+            let utf8_flag = entry.flags().as_u16() & 0x0800 != 0;
             let name = match std::str::from_utf8(raw) {
                 Ok(n) if utf8_flag || raw.is_ascii() => n.to_owned(),
                 _ => {
@@ -443,8 +444,14 @@ mod tests {
     #[test]
     fn names() {
         assert_eq!(check_name("a/b.html"), None);
-        assert_eq!(check_name("a/../../b").map(|r| r.0), Some(Rule::ZipPathTraversal));
-        assert_eq!(check_name("/etc/passwd").map(|r| r.0), Some(Rule::ZipAbsolutePath));
+        assert_eq!(
+            check_name("a/../../b").map(|r| r.0),
+            Some(Rule::ZipPathTraversal)
+        );
+        assert_eq!(
+            check_name("/etc/passwd").map(|r| r.0),
+            Some(Rule::ZipAbsolutePath)
+        );
         assert_eq!(check_name("C:/x").map(|r| r.0), Some(Rule::ZipAbsolutePath));
         assert_eq!(check_name("a\\b").map(|r| r.0), Some(Rule::ZipBackslash));
         assert_eq!(check_name("a..b/c"), None);

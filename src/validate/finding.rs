@@ -259,7 +259,8 @@ mod tests {
             let id = rule.id();
             assert!(seen.insert(id), "duplicate id {id}");
             assert!(
-                id.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-'),
+                id.chars()
+                    .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-'),
                 "{id}"
             );
             assert!(!rule.section().is_empty() && !rule.hint().is_empty());

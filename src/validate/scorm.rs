@@ -125,7 +125,10 @@ pub fn is_external(href: &str) -> bool {
         Some(i) => {
             let scheme = &href[..i];
             i > 1
-                && scheme.chars().next().is_some_and(|c| c.is_ascii_alphabetic())
+                && scheme
+                    .chars()
+                    .next()
+                    .is_some_and(|c| c.is_ascii_alphabetic())
                 && scheme
                     .chars()
                     .all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'))
@@ -286,7 +289,9 @@ pub fn check(c: &mut Check, version: Version) {
                         c.push_at(
                             Rule::ScormTypeMissing,
                             res,
-                            format!("resource `{r}` has no adlcp:scormtype; it is launched as an asset"),
+                            format!(
+                                "resource `{r}` has no adlcp:scormtype; it is launched as an asset"
+                            ),
                         );
                     }
                     if v2004 && has_children {
@@ -367,7 +372,14 @@ pub fn check(c: &mut Check, version: Version) {
             .all("minNormalizedMeasure")
             .filter(|&m| doc.el(m).ns == NS_IMSSS)
         {
-            range(c, m, doc.el(m).text.trim(), -1.0, 1.0, "minNormalizedMeasure");
+            range(
+                c,
+                m,
+                doc.el(m).text.trim(),
+                -1.0,
+                1.0,
+                "minNormalizedMeasure",
+            );
         }
         for t in doc
             .all("completionThreshold")
@@ -452,7 +464,11 @@ fn files(c: &mut Check, resources: &BTreeMap<&str, usize>) {
             if href.is_empty() || is_external(href) || is_external(&base) {
                 continue;
             }
-            let base = if at == r { base.clone() } else { base_of(doc, at) };
+            let base = if at == r {
+                base.clone()
+            } else {
+                base_of(doc, at)
+            };
             match resolve(&format!("{}{base}", c.base), href) {
                 Some(path) if present.contains_key(&path) => {
                     listed.insert(path);
@@ -509,7 +525,12 @@ fn files(c: &mut Check, resources: &BTreeMap<&str, usize>) {
 }
 
 /// What Moodle's (and Totara's) mod_scorm does not read, or reads wrongly.
-fn moodle(c: &mut Check, version: Version, default_org: Option<usize>, resources: &BTreeMap<&str, usize>) {
+fn moodle(
+    c: &mut Check,
+    version: Version,
+    default_org: Option<usize>,
+    resources: &BTreeMap<&str, usize>,
+) {
     let doc = c.doc;
     let expected = |ns: &str| -> Option<&'static str> {
         Some(match ns {
@@ -574,11 +595,15 @@ fn moodle(c: &mut Check, version: Version, default_org: Option<usize>, resources
         let mut seen = BTreeSet::new();
         for i in 0..doc.elements.len() {
             let e = doc.el(i);
-            if ignored.contains(&(e.ns.as_str(), e.local.as_str())) && seen.insert(e.local.clone()) {
+            if ignored.contains(&(e.ns.as_str(), e.local.as_str())) && seen.insert(e.local.clone())
+            {
                 c.push_at(
                     Rule::MoodleSequencingIgnored,
                     i,
-                    format!("Moodle ignores <{}> (SCORM 2004 sequencing it does not implement)", e.local),
+                    format!(
+                        "Moodle ignores <{}> (SCORM 2004 sequencing it does not implement)",
+                        e.local
+                    ),
                 );
             }
         }
@@ -622,7 +647,10 @@ mod tests {
 
     #[test]
     fn resolving() {
-        assert_eq!(resolve("sco/", "a%20b.html?x=1").as_deref(), Some("sco/a b.html"));
+        assert_eq!(
+            resolve("sco/", "a%20b.html?x=1").as_deref(),
+            Some("sco/a b.html")
+        );
         assert_eq!(resolve("sco/", "../x.html").as_deref(), Some("x.html"));
         assert_eq!(resolve("", "../x.html"), None);
         assert!(is_external("https://x.org/a"));

@@ -43,7 +43,11 @@ pub fn check(c: &mut Check) {
         let id = doc.attr(a, "id").unwrap_or("");
         let url = doc.el(l).text.trim().to_owned();
         if url.is_empty() {
-            c.push_at(Rule::TincanLaunchFile, l, format!("activity `{id}`: empty <launch>"));
+            c.push_at(
+                Rule::TincanLaunchFile,
+                l,
+                format!("activity `{id}`: empty <launch>"),
+            );
             continue;
         }
         if is_external(&url) {

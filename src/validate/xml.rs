@@ -166,16 +166,13 @@ pub fn parse(file: &str, source: &[u8]) -> Result<Doc, Finding> {
             }
         };
         let ns = match resolved {
-            ResolveResult::Bound(ns) => String::from_utf8_lossy(ns.0).into_owned(),
+            ResolveResult::Bound(ns) => String::from(ns.0),
             ResolveResult::Unbound => String::new(),
             ResolveResult::Unknown(p) => {
                 return Err(at(
                     before,
                     Rule::XmlMalformed,
-                    format!(
-                        "namespace prefix `{}` is not declared",
-                        String::from_utf8_lossy(&p)
-                    ),
+                    format!("namespace prefix `{}` is not declared", p),
                 ))
             }
         };
@@ -214,9 +211,9 @@ pub fn parse(file: &str, source: &[u8]) -> Result<Doc, Finding> {
                 let name = e.name();
                 let prefix = name
                     .prefix()
-                    .map(|p| String::from_utf8_lossy(p.as_ref()).into_owned())
+                    .map(|p| String::from(p.as_ref()))
                     .unwrap_or_default();
-                let local = String::from_utf8_lossy(name.local_name().as_ref()).into_owned();
+                let local = String::from(name.local_name().as_ref());
                 let mut attrs = Vec::new();
                 for a in e.attributes() {
                     let a = a.map_err(|err| {
@@ -225,24 +222,21 @@ pub fn parse(file: &str, source: &[u8]) -> Result<Doc, Finding> {
                     let key = a.key;
                     let a_prefix = key
                         .prefix()
-                        .map(|p| String::from_utf8_lossy(p.as_ref()).into_owned())
+                        .map(|p| String::from(p.as_ref()))
                         .unwrap_or_default();
-                    if a_prefix == "xmlns" || key.as_ref() == b"xmlns" {
+                    if a_prefix == "xmlns" || key.as_ref() == "xmlns" {
                         continue;
                     }
                     let (a_res, a_local) = reader.resolver().resolve_attribute(key);
                     let a_ns = match a_res {
-                        ResolveResult::Bound(n) => String::from_utf8_lossy(n.0).into_owned(),
+                        ResolveResult::Bound(n) => String::from(n.0),
                         ResolveResult::Unbound => String::new(),
                         ResolveResult::Unknown(_) if a_prefix == "xml" => XML_NS.to_owned(),
                         ResolveResult::Unknown(p) => {
                             return Err(at(
                                 before,
                                 Rule::XmlMalformed,
-                                format!(
-                                    "namespace prefix `{}` is not declared",
-                                    String::from_utf8_lossy(&p)
-                                ),
+                                format!("namespace prefix `{}` is not declared", p),
                             ))
                         }
                     };
@@ -252,17 +246,14 @@ pub fn parse(file: &str, source: &[u8]) -> Result<Doc, Finding> {
                             at(
                                 before,
                                 Rule::XmlMalformed,
-                                format!(
-                                    "attribute `{}`: {err}",
-                                    String::from_utf8_lossy(key.as_ref())
-                                ),
+                                format!("attribute `{}`: {err}", key.as_ref()),
                             )
                         })?
                         .into_owned();
                     attrs.push(Attr {
                         ns: a_ns,
                         prefix: a_prefix,
-                        local: String::from_utf8_lossy(a_local.as_ref()).into_owned(),
+                        local: String::from(a_local.as_ref()),
                         value,
                     });
                 }
@@ -301,9 +292,7 @@ pub fn parse(file: &str, source: &[u8]) -> Result<Doc, Finding> {
             }
             Event::CData(t) => {
                 if let Some(&top) = stack.last() {
-                    elements[top]
-                        .text
-                        .push_str(&String::from_utf8_lossy(&t.into_inner()));
+                    elements[top].text.push_str(&t.into_inner());
                 }
             }
             Event::GeneralRef(r) => {
