@@ -410,6 +410,29 @@ fn check_writes_nothing_and_reports_lints_with_positions() {
 }
 
 #[test]
+fn a_hashtag_eaten_as_a_yaml_comment_is_a_warning() {
+    let c = Course::new();
+    c.edit(
+        "course/01-first/pages/quiz.md",
+        "prompt: The sky is blue.",
+        "prompt: The sky is #Blue today.",
+    );
+    let err = stderr(&c.lmspack(&["check", "course"]).success());
+    assert!(
+        err.contains("warning[yaml-comment]")
+            && err.contains("course/01-first/pages/quiz.md:18:20"),
+        "{err}"
+    );
+    c.edit(
+        "course/01-first/pages/quiz.md",
+        "prompt: The sky is #Blue today.",
+        "prompt: \"The sky is #Blue today.\"",
+    );
+    let err = stderr(&c.lmspack(&["check", "course"]).success());
+    assert!(!err.contains("yaml-comment"), "{err}");
+}
+
+#[test]
 fn check_report_gives_reading_ease_per_page() {
     let c = Course::new();
     let a = c

@@ -23,6 +23,7 @@ pub fn block(
     cx: &mut Context,
     ids: &mut Vec<DeclaredId>,
 ) -> Option<Block> {
+    hashtag_comments(yaml, doc, cx);
     let mut b = Builder {
         doc,
         fence,
@@ -124,6 +125,40 @@ pub fn block(
         _ => unreachable!("only kinds in BLOCK_KINDS are cut out"),
     };
     parsed
+}
+
+/// In a plain (unquoted) YAML value, ` #` starts a comment: `text: Use #LibrariesWeek` silently
+/// becomes `Use`. Authors writing about hashtags meet this; warn where it happens.
+fn hashtag_comments(yaml: &str, doc: &Embedded, cx: &mut Context) {
+    for (i, line) in yaml.lines().enumerate() {
+        let body = line.trim_start().trim_start_matches("- ");
+        let Some(colon) = body.find(": ") else {
+            continue;
+        };
+        let value = body[colon + 2..].trim_start();
+        if value.starts_with(['"', '\'', '|', '>', '[', '{']) || value.starts_with('#') {
+            continue;
+        }
+        if let Some(j) = value
+            .find(" #")
+            .filter(|j| value[j + 2..].starts_with(char::is_alphanumeric))
+        {
+            let column = line.len() - value.len() + j + 1;
+            cx.diagnostics.push(
+                Diagnostic::warning(
+                    "yaml-comment",
+                    "the text after ` #` is a YAML comment and is dropped",
+                )
+                .at(Location::at(
+                    &doc.file,
+                    doc.line_offset + i + 1,
+                    doc.column_offset + column + 1,
+                ))
+                .label("the value ends before this")
+                .hint("quote the value (\"…\") or use a block scalar (`>-`) to keep a hashtag"),
+            );
+        }
+    }
 }
 
 fn has_top_level_key(yaml: &str, key: &str) -> bool {

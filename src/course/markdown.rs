@@ -495,7 +495,7 @@ mod tests {
     #[test]
     fn blocks_are_cut_out_with_their_position() {
         let (pieces, d, _) =
-            run("---\nid: a\ntitle: A\n---\n# Hi\n\n```callout\nbody: x\n```\n\nafter\n");
+            run("---\nid: a\ntitle: A\n---\n## Hi\n\n```callout\nbody: x\n```\n\nafter\n");
         assert!(d.is_empty());
         assert_eq!(pieces.len(), 3);
         match &pieces[1] {

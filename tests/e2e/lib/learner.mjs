@@ -122,7 +122,7 @@ export function expectedPatterns(q, v12) {
     case 'single-choice': case 'multiple-choice': case 'sequencing':
       return [q.correct.map((i) => LETTERS[i]).join(list)];
     case 'true-false': return [v12 ? (q.answer ? 't' : 'f') : String(q.answer)];
-    case 'fill-in': return q.answers.slice(0, v12 ? 1 : 5).map((t) => (!v12 && q.case_sensitive ? '{case_matters=true}' : '') + t);
+    case 'fill-in': return q.answers.slice(0, 5).map((t) => (!v12 && q.case_sensitive ? '{case_matters=true}' : '') + t);
     case 'matching': return [q.correct.map((r, l) => `${l}${dot}${LETTERS[r]}`).join(list)];
     default: return [];
   }
