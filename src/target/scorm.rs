@@ -1,6 +1,8 @@
 //! What SCORM 1.2 and 2004 packages share: the player files, the assets, the schema files at the
 //! root, and the list of files each SCO uses.
 
+use super::stable_id;
+use super::xml::Xml;
 use crate::course::model::{Course, Module};
 use crate::package::{Content, Tree};
 use crate::render::{self, Api};
@@ -79,4 +81,41 @@ pub fn check(tree: &Tree, set: SchemaSet) -> Vec<String> {
         return vec!["the package has no imsmanifest.xml".into()];
     };
     crate::validate::check_built(tree.keys().map(String::as_str), manifest, set)
+}
+
+/// What the package's metadata describes: the module of a module package, else the course.
+pub fn title_and_description<'c>(
+    course: &'c Course,
+    unit: Unit,
+    scos: &[Sco<'c>],
+) -> (&'c str, &'c str) {
+    match (unit, scos) {
+        (Unit::Module(_), [sco]) => (&sco.module.title, &sco.module.description),
+        _ => (&course.title, &course.description),
+    }
+}
+
+/// `<resources>`: one SCO resource per module, listing every file it uses. `scorm_type` is the
+/// attribute's name, which differs in case between SCORM 1.2 and 2004.
+pub fn resources(x: &mut Xml, course_id: &str, scos: &[Sco], scorm_type: &str) {
+    x.open("resources", &[]);
+    for sco in scos {
+        x.open(
+            "resource",
+            &[
+                (
+                    "identifier",
+                    &stable_id("RES", &[course_id, sco.module.id.as_str()]),
+                ),
+                ("type", "webcontent"),
+                (scorm_type, "sco"),
+                ("href", &sco.href),
+            ],
+        );
+        for f in &sco.files {
+            x.empty("file", &[("href", f)]);
+        }
+        x.close("resource");
+    }
+    x.close("resources");
 }

@@ -40,13 +40,7 @@ http://www.adlnet.org/xsd/adlcp_rootv1p2 adlcp_rootv1p2.xsd";
 pub fn manifest(course: &Course, unit: Unit, scos: &[Sco]) -> Vec<u8> {
     let name = unit.name(course);
     let cid = course.id.as_str();
-    let (title, description) = match unit {
-        Unit::Module(_) if scos.len() == 1 => (
-            scos[0].module.title.as_str(),
-            scos[0].module.description.as_str(),
-        ),
-        _ => (course.title.as_str(), course.description.as_str()),
-    };
+    let (title, description) = scorm::title_and_description(course, unit, scos);
     let org = stable_id("ORG", &[cid, name, "scorm12"]);
     let mut x = Xml::new();
     x.open(
@@ -110,24 +104,8 @@ pub fn manifest(course: &Course, unit: Unit, scos: &[Sco]) -> Vec<u8> {
     }
     x.close("organization").close("organizations");
 
-    x.open("resources", &[]);
-    for sco in scos {
-        let m = sco.module.id.as_str();
-        x.open(
-            "resource",
-            &[
-                ("identifier", &stable_id("RES", &[cid, m])),
-                ("type", "webcontent"),
-                ("adlcp:scormtype", "sco"),
-                ("href", &sco.href),
-            ],
-        );
-        for f in &sco.files {
-            x.empty("file", &[("href", f)]);
-        }
-        x.close("resource");
-    }
-    x.close("resources").close("manifest");
+    scorm::resources(&mut x, cid, scos, "adlcp:scormtype");
+    x.close("manifest");
     x.finish()
 }
 

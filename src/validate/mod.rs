@@ -11,7 +11,6 @@ pub mod aicc;
 pub mod cmi5;
 pub mod container;
 pub mod finding;
-pub mod references;
 pub mod scorm;
 pub mod tincan;
 pub mod xml;
