@@ -239,7 +239,7 @@
   }
 
   // suspend_data: {"h":shape,"v":"<hex bitmask of visited pages>","a":{question index: answer},"b":{block index: data}}
-  function encode(dropText) {
+  function encode(drop) {
     var bits = '', b = {};
     for (var i = 0; i < D.pages.length; i += 4) {
       var n = 0;
@@ -247,7 +247,7 @@
       bits += n.toString(16);
     }
     Object.keys(S.b).forEach(function (k) {
-      if (!(dropText && B[k] && B[k].kind !== 'scenario')) b[k] = S.b[k];
+      if (!(drop && drop[k])) b[k] = S.b[k];
     });
     return JSON.stringify({ h: shape(), v: bits, a: S.a, b: b });
   }
@@ -305,16 +305,22 @@
     timer = 0;
     if (!dirty || ended) return;
     dirty = false;
-    var data = encode(false);
+    var data = encode(null), max = v12 ? 4096 : 64000;
     if (!live) {
       store(storeKey(), { p: D.pages[cur], s: data });
       return;
     }
-    if (data.length > (v12 ? 4096 : 64000)) {
-      // Too long for the LMS: keep the free text in this browser only.
-      data = encode(true);
-      var texts = {};
-      Object.keys(S.b).forEach(function (k) { if (B[k] && B[k].kind !== 'scenario') texts[k] = S.b[k]; });
+    if (data.length > max) {
+      // Too long for the LMS: the longest free texts, one by one, are kept in this browser only.
+      var drop = {}, texts = {}, size = function (k) { return JSON.stringify(S.b[k]).length; };
+      Object.keys(S.b).filter(function (k) { return B[k] && B[k].kind !== 'scenario'; })
+        .sort(function (x, y) { return size(y) - size(x); })
+        .forEach(function (k) {
+          if (data.length <= max) return;
+          drop[k] = true;
+          texts[k] = S.b[k];
+          data = encode(drop);
+        });
       store(storeKey() + ':text', { h: shape(), b: texts });
     }
     set(K.loc, D.pages[cur]);

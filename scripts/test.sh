@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The one command that runs every test (README: "Run every test"). It installs what it needs.
 #   1. cargo test: unit, snapshot, CLI, property and integration tests (in-process XSD validation);
-#   2. a second opinion: xmllint validates every manifest built from course/ and fixtures/.
+#   2. a second opinion: xmllint validates every manifest built from course/ and fixtures/;
+#   3. the learner runtime in real Chromium against a real SCORM API (scorm-again), with axe-core.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -41,4 +42,7 @@ for src in course fixtures/minimal fixtures/every-block; do
     done
   done
 done
+echo "== browser e2e: real Chromium + scorm-again + axe-core (tests/e2e)"
+bash tests/e2e/run.sh
+
 echo "all tests passed"

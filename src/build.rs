@@ -20,7 +20,7 @@ pub enum PackageMode {
     Course,
 }
 
-pub struct Plan {
+pub struct Plan<'p> {
     pub out: PathBuf,
     pub targets: Vec<&'static dyn Target>,
     /// Only these module ids (all when empty).
@@ -28,6 +28,8 @@ pub struct Plan {
     pub package: PackageMode,
     /// Compress entries in parallel (the bytes are the same either way).
     pub parallel: bool,
+    /// Called as each package is ready, with (done, total, file name): for a progress display.
+    pub progress: Option<&'p (dyn Fn(usize, usize, &str) + Sync)>,
 }
 
 /// One package written.
@@ -64,6 +66,7 @@ pub enum BuildError {
 }
 
 pub fn build(course: &Course, plan: &Plan) -> Result<Vec<Artifact>, BuildError> {
+    let done = std::sync::atomic::AtomicUsize::new(0);
     for wanted in &plan.modules {
         if !course.modules.iter().any(|m| m.id.as_str() == wanted) {
             let hint = did_you_mean(wanted, course.modules.iter().map(|m| m.id.as_str()))
@@ -110,6 +113,10 @@ pub fn build(course: &Course, plan: &Plan) -> Result<Vec<Artifact>, BuildError> 
                 Pending::write(&tree, &plan.out.join(&name), plan.parallel).map_err(|e| {
                     BuildError::Io(format!("{}: {e}", plan.out.join(&name).display()))
                 })?;
+            if let Some(progress) = plan.progress {
+                let n = done.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1;
+                progress(n, jobs.len(), &name);
+            }
             let module = match unit {
                 Unit::Module(m) => Some(m.id.to_string()),
                 Unit::Course => None,

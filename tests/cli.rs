@@ -459,7 +459,10 @@ fn new_scaffolds_a_course_that_checks_and_builds_clean() {
     run(&["new", "my-course"]).success();
     run(&["check", "my-course", "--strict"]).success();
     run(&["build", "my-course", "--out", "out", "--target", "all"]).success();
-    for zip in ["out/first-module-scorm12.zip", "out/first-module-scorm2004.zip"] {
+    for zip in [
+        "out/first-module-scorm12.zip",
+        "out/first-module-scorm2004.zip",
+    ] {
         run(&["validate", zip, "--strict", "--lms", "moodle"]).success();
     }
     let course = fs::read_to_string(dir.path().join("my-course/course.yaml")).unwrap();

@@ -82,24 +82,20 @@ pub fn run(args: Args) -> u8 {
         Ok(t) => t,
         Err(message) => return fail(&args, exit::USAGE, &message),
     };
+    let progress = args.format == Format::Human && !args.quiet && std::io::stderr().is_terminal();
+    let show = |done: usize, total: usize, name: &str| eprint!("\x1b[2K\r[{done}/{total}] {name}");
     let plan = Plan {
         out: args.out.clone(),
         targets,
         modules: args.module.clone(),
         package: args.package,
         parallel: true,
+        progress: progress.then_some(&show as &(dyn Fn(usize, usize, &str) + Sync)),
     };
-    let progress = args.format == Format::Human && !args.quiet && std::io::stderr().is_terminal();
-    if progress {
-        eprint!(
-            "building {} package(s)…\r",
-            plan.targets.len() * course.modules.len()
-        );
-    }
     match build::build(&course, &plan) {
         Ok(artifacts) => {
             if progress {
-                eprint!("\x1b[2K");
+                eprint!("\x1b[2K\r");
             }
             match args.format {
                 Format::Json => super::out(

@@ -5,6 +5,7 @@ mod build;
 mod check;
 mod completions;
 mod new;
+mod preview;
 mod report;
 mod schema;
 mod validate;
@@ -30,6 +31,7 @@ enum Command {
     New(new::Args),
     Completions(completions::Args),
     Man(completions::ManArgs),
+    Preview(preview::Args),
     Schema(schema::Args),
     Validate(validate::Args),
 }
@@ -69,6 +71,7 @@ pub fn run(args: impl IntoIterator<Item = std::ffi::OsString>) -> ExitCode {
         Command::New(args) => new::run(args),
         Command::Completions(args) => completions::run(args),
         Command::Man(args) => completions::man(args),
+        Command::Preview(args) => preview::run(args),
         Command::Schema(args) => schema::run(args),
         Command::Validate(args) => validate::run(args),
     })

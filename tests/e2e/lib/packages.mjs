@@ -23,6 +23,7 @@ export function buildPackages(sources) {
       const name = `${m[1]}-${m[2]}`;
       const dir = path.join(dest, name);
       execFileSync('unzip', ['-q', '-o', path.join(dest, zip), '-d', dir]);
+      if (process.env.E2E_RUNTIME === 'source') overlayRuntime(dir);
       packages[name] = { dir, version: m[2] === 'scorm12' ? '1.2' : '2004', module: m[1], source: src };
     }
   }
@@ -44,4 +45,13 @@ export function launchHref(dir) {
   const href = res && (/\bhref\s*=\s*["']([^"']+)["']/.exec(res) || [])[1];
   if (!href) throw new Error(`no SCO resource in ${dir}/imsmanifest.xml`);
   return href;
+}
+
+/** E2E_RUNTIME=source: test runtime/lmspack.js and .css from the working tree instead of the copy
+ *  embedded in the binary (for work on the runtime without a rebuild; the theme line is kept). */
+function overlayRuntime(dir) {
+  fs.copyFileSync(path.join(REPO, 'runtime/lmspack.js'), path.join(dir, 'lmspack/lmspack.js'));
+  const css = path.join(dir, 'lmspack/lmspack.css');
+  const theme = fs.readFileSync(css, 'utf8').split('\n')[0];
+  fs.writeFileSync(css, theme + '\n' + fs.readFileSync(path.join(REPO, 'runtime/lmspack.css'), 'utf8'));
 }

@@ -138,7 +138,10 @@ for (const mod of ['all-blocks', course]) {
     try {
       const s = await openInLms(ctx, env.srv.origin, { version: '1.2', launch: `/pkg/${name}/${launchHref(pk.dir)}` });
       const L = new Learner(s.sco, s.frame);
-      const long = (id, f) => `${id}${f ?? ''} ` + 'ü"\\<>&'.repeat(700);
+      // The first text box gets a short text (it must stay in suspend_data), every other one 4,900 characters.
+      let boxes = 0;
+      const short = 'Short enough to keep: ü"\\<>&';
+      const long = (id, f) => (boxes++ === 0 ? short : `${id}${f ?? ''} ` + 'ü"\\<>&'.repeat(700));
       for (let p = 0; p < data.pages.length; p++) {
         for (const [i, q] of data.questions.entries()) if (q.page === p) await answer(L, data, i, false);
         await doBlocks(L, data, p, long);
@@ -149,6 +152,8 @@ for (const mod of ['all-blocks', course]) {
       const sd = setsOf(rec, 'cmi.suspend_data');
       assert.ok(sd.length > 0);
       for (const v of sd) assert.ok(v.length <= 4096, `suspend_data of ${v.length} chars`);
+      if (process.env.E2E_DEBUG) console.log(sd[sd.length - 1]);
+      assert.ok(JSON.parse(sd[sd.length - 1]) && sd[sd.length - 1].includes(JSON.stringify(short).slice(1, -1)), 'a text that fits stays in suspend_data');
       console.log(`${name}: longest suspend_data ${Math.max(...sd.map((v) => v.length))} chars`);
     } finally {
       await ctx.close();

@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# Real-browser tests of the learner runtime: Debian's Chromium + scorm-again (the LMS API) +
+# axe-core, driven by playwright-core under `node --test`. Installs what it needs.
+# Usage: tests/e2e/run.sh            (E2E_COURSE=<module id>[,...] limits the course/ modules)
+set -euo pipefail
+here="$(cd "$(dirname "$0")" && pwd)"
+repo="$(cd "$here/../.." && pwd)"
+
+apt_install() {
+  local sudo=""
+  [ "$(id -u)" -eq 0 ] || sudo="sudo"
+  $sudo apt-get update -qq && $sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$@" >/dev/null
+}
+# playwright-core drives the system Chromium; its own browser download is never used.
+[ -x "${CHROMIUM_PATH:-/usr/bin/chromium}" ] || apt_install chromium
+command -v unzip >/dev/null || apt_install unzip
+command -v npm >/dev/null || apt_install nodejs npm
+
+cd "$here"
+# npm ci only when node_modules is missing or older than the lockfile (npm ci wipes it).
+if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+  npm ci --no-audit --no-fund --loglevel=error
+fi
+
+if [ -z "${LMSPACK_BIN:-}" ]; then
+  (cd "$repo" && cargo build --locked --quiet)
+  export LMSPACK_BIN="$repo/target/debug/lmspack"
+fi
+
+# Hard bound on the whole run; each test has its own timeout too.
+exec timeout -k 10 300 node --test --test-concurrency=1 --test-timeout=90000 test/
