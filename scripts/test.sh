@@ -45,4 +45,7 @@ done
 echo "== browser e2e: real Chromium + scorm-again + axe-core (tests/e2e)"
 bash tests/e2e/run.sh
 
+echo "== node unit tests: runtime formatters, preview's strict SCORM API"
+node --test runtime/test/ runtime/preview/test/
+
 echo "all tests passed"

@@ -20,6 +20,9 @@ pub enum PackageMode {
     Course,
 }
 
+/// Called as each package is ready, with (done, total, file name): for a progress display.
+pub type Progress = dyn Fn(usize, usize, &str) + Sync;
+
 pub struct Plan<'p> {
     pub out: PathBuf,
     pub targets: Vec<&'static dyn Target>,
@@ -28,8 +31,7 @@ pub struct Plan<'p> {
     pub package: PackageMode,
     /// Compress entries in parallel (the bytes are the same either way).
     pub parallel: bool,
-    /// Called as each package is ready, with (done, total, file name): for a progress display.
-    pub progress: Option<&'p (dyn Fn(usize, usize, &str) + Sync)>,
+    pub progress: Option<&'p Progress>,
 }
 
 /// One package written.

@@ -15,11 +15,27 @@ fn load(dir: &str) -> Course {
     }
 }
 
+/// The descriptor a package has at its root.
+const DESCRIPTORS: [&str; 3] = ["imsmanifest.xml", "cmi5.xml", "tincan.xml"];
+
+fn descriptor_name(tree: &Tree) -> &'static str {
+    DESCRIPTORS
+        .into_iter()
+        .find(|d| tree.contains_key(*d))
+        .expect("every package has a descriptor")
+}
+
+/// The package's descriptor (manifest, cmi5.xml or tincan.xml), as text.
 fn manifest(tree: &Tree) -> String {
-    match &tree["imsmanifest.xml"] {
+    match &tree[descriptor_name(tree)] {
         Content::Bytes(b) => String::from_utf8(b.to_vec()).unwrap(),
-        Content::Disk(_) => unreachable!("manifests are generated"),
+        Content::Disk(_) => unreachable!("descriptors are generated"),
     }
+}
+
+/// The target of a package named `<unit>-<target>`.
+fn target_of(name: &str) -> &'static dyn target::Target {
+    target::by_name(name.rsplit('-').next().unwrap()).unwrap()
 }
 
 /// Every package of a course, in both modes: (name, tree).
@@ -57,13 +73,7 @@ fn everything_built_from_course_and_fixtures_is_valid() {
     for dir in ["course", "fixtures/minimal", "fixtures/every-block"] {
         let course = load(dir);
         for (name, tree) in every_package(&course) {
-            let problems = target::by_name(if name.ends_with("scorm12") {
-                "scorm12"
-            } else {
-                "scorm2004"
-            })
-            .unwrap()
-            .check(&tree);
+            let problems = target_of(&name).check(&tree);
             assert!(problems.is_empty(), "{dir} {name}: {problems:#?}");
         }
     }
@@ -75,8 +85,12 @@ fn the_check_catches_a_broken_manifest() {
     let course = load("fixtures/minimal");
     for t in target::all() {
         let mut tree = t.layout(&course, Unit::Course).unwrap();
-        let broken = manifest(&tree).replacen("identifierref=\"RES-", "identifierref=\"XRES-", 1);
-        tree.insert("imsmanifest.xml".into(), Content::bytes(broken));
+        let broken = manifest(&tree)
+            .replacen("identifierref=\"RES-", "identifierref=\"XRES-", 1)
+            .replacen(".html</url>", ".htm</url>", 1)
+            .replacen(".html</launch>", ".htm</launch>", 1);
+        assert_ne!(broken, manifest(&tree), "{}", t.name());
+        tree.insert(descriptor_name(&tree).into(), Content::bytes(broken));
         assert!(!t.check(&tree).is_empty(), "{}", t.name());
         let mut tree = t.layout(&course, Unit::Course).unwrap();
         tree.insert("stray.txt".into(), Content::bytes("x"));
@@ -242,7 +256,7 @@ proptest! {
             Err(e) => panic!("{e:?}"),
         };
         for (name, tree) in every_package(&course) {
-            let t = target::by_name(if name.ends_with("scorm12") { "scorm12" } else { "scorm2004" }).unwrap();
+            let t = target_of(&name);
             let problems = t.check(&tree);
             prop_assert!(problems.is_empty(), "{}: {:#?}\n{}", name, problems, manifest(&tree));
         }

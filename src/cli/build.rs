@@ -90,7 +90,7 @@ pub fn run(args: Args) -> u8 {
         modules: args.module.clone(),
         package: args.package,
         parallel: true,
-        progress: progress.then_some(&show as &(dyn Fn(usize, usize, &str) + Sync)),
+        progress: progress.then_some(&show as &build::Progress),
     };
     match build::build(&course, &plan) {
         Ok(artifacts) => {

@@ -168,6 +168,7 @@ impl Loader<'_> {
             );
         }
         let theme = self.theme(&doc, raw.theme);
+        let activity_base = self.activity_base(&doc, raw.xapi);
         let targets = raw
             .targets
             .unwrap_or_default()
@@ -210,8 +211,32 @@ impl Loader<'_> {
             keywords: raw.keywords,
             theme: theme?,
             targets,
+            activity_base: activity_base?,
             modules,
         })
+    }
+
+    /// `xapi.activity_base`: an absolute IRI (scheme, `:`, no white space) without a query or a
+    /// fragment, since activity ids are made by appending `/<id>` to it.
+    fn activity_base(
+        &mut self,
+        doc: &Embedded,
+        raw: Option<raw::XapiFile>,
+    ) -> Option<Option<String>> {
+        let Some(base) = raw.and_then(|x| x.activity_base) else {
+            return Some(None);
+        };
+        let v = base.value.trim();
+        if !crate::validate::cmi5::is_iri(v) || v.contains(['?', '#']) {
+            self.error(
+                doc.of(&base),
+                "bad-value",
+                format!("`{}` is not an absolute IRI without query or fragment", base.value),
+                "use an IRI you control, e.g. `https://learning.example.org/xapi/my-course`, or leave it out for `urn:uuid:` ids",
+            );
+            return None;
+        }
+        Some(Some(v.trim_end_matches('/').to_owned()))
     }
 
     fn theme(&mut self, doc: &Embedded, raw: Option<raw::ThemeFile>) -> Option<Theme> {

@@ -80,6 +80,9 @@ pub struct Course {
     pub theme: Theme,
     /// Target names from `course.yaml` (checked against the known targets by the CLI).
     pub targets: Vec<String>,
+    /// `xapi.activity_base`: the prefix of xAPI and cmi5 activity ids (an absolute IRI, no query
+    /// or fragment); `None`: `urn:uuid:` ids (see [`crate::target::activity_iri`]).
+    pub activity_base: Option<String>,
     pub modules: Vec<Module>,
 }
 

@@ -35,6 +35,20 @@ pub struct CourseFile {
     #[serde(default)]
     #[schemars(with = "Option<Vec<String>>")]
     pub targets: Option<Vec<Spanned<String>>>,
+    /// xAPI (Tin Can) and cmi5 packages.
+    #[serde(default)]
+    pub xapi: Option<XapiFile>,
+}
+
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct XapiFile {
+    /// Absolute IRI the activity ids of the xAPI and cmi5 packages start with, e.g.
+    /// `https://learning.example.org/xapi/my-course`. Default: `urn:uuid:` ids derived from the
+    /// course, module and block ids. Never change it once the course is live.
+    #[serde(default)]
+    #[schemars(with = "Option<String>")]
+    pub activity_base: Option<Spanned<String>>,
 }
 
 #[derive(Debug, Deserialize, JsonSchema)]

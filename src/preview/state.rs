@@ -43,16 +43,19 @@ impl Build {
     }
 }
 
+/// A module's package as a mode lays it out, or why it could not be (a bug in lmspack).
+pub type Laid = Arc<Result<Tree, String>>;
+
 /// A course that loaded, with the packages laid out from it so far (laid out on first request).
 pub struct Good {
     pub build: u64,
     pub course: Course,
-    packages: Mutex<HashMap<(&'static str, String), Arc<Result<Tree, String>>>>,
+    packages: Mutex<HashMap<(&'static str, String), Laid>>,
 }
 
 impl Good {
     /// The package of `module` as `mode` lays it out; `None` if the course has no such module.
-    pub fn package(&self, mode: Mode, module: &str) -> Option<Arc<Result<Tree, String>>> {
+    pub fn package(&self, mode: Mode, module: &str) -> Option<Laid> {
         let m = self
             .course
             .modules

@@ -21,6 +21,16 @@ struct Data<'a> {
     pages: Vec<&'a str>,
     questions: Vec<QuestionData<'a>>,
     blocks: Vec<BlockData<'a>>,
+    /// xAPI and cmi5: the activity ids of the course and the module.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    xapi: Option<XapiData>,
+}
+
+#[derive(Serialize)]
+struct XapiData {
+    course: String,
+    module: String,
+    lang: String,
 }
 
 #[derive(Serialize)]
@@ -58,6 +68,9 @@ struct QuestionData<'a> {
     answers: Option<&'a [String]>,
     #[serde(skip_serializing_if = "Option::is_none")]
     case_sensitive: Option<bool>,
+    /// xAPI and cmi5: the activity id of the question.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    iri: Option<String>,
 }
 
 #[derive(Serialize)]
@@ -96,6 +109,7 @@ pub fn json(course: &Course, module: &Module, api: Api) -> Result<String, String
                     answer: None,
                     answers: None,
                     case_sensitive: None,
+                    iri: None,
                 }),
                 Block::Reflection(r) => blocks.push(BlockData {
                     id: r.id.as_str(),
@@ -122,6 +136,14 @@ pub fn json(course: &Course, module: &Module, api: Api) -> Result<String, String
             }
         }
     }
+    if matches!(api, Api::Xapi | Api::Cmi5) {
+        for q in &mut questions {
+            q.iri = Some(crate::target::activity_iri(
+                course,
+                &[module.id.as_str(), q.id],
+            ));
+        }
+    }
     let data = Data {
         course: IdTitle {
             id: course.id.as_str(),
@@ -135,6 +157,11 @@ pub fn json(course: &Course, module: &Module, api: Api) -> Result<String, String
         mastery_score: module.mastery_score,
         completion: module.completion,
         pages: module.pages.iter().map(|p| p.id.as_str()).collect(),
+        xapi: matches!(api, Api::Xapi | Api::Cmi5).then(|| XapiData {
+            course: crate::target::activity_iri(course, &[]),
+            module: crate::target::activity_iri(course, &[module.id.as_str()]),
+            lang: course.language.clone(),
+        }),
         questions,
         blocks,
     };
@@ -157,6 +184,7 @@ fn question(q: &Question, page: usize) -> QuestionData<'_> {
         answer: None,
         answers: None,
         case_sensitive: None,
+        iri: None,
     };
     match &q.kind {
         QuestionKind::SingleChoice { options } | QuestionKind::MultipleChoice { options } => {

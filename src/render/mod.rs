@@ -25,6 +25,10 @@ pub enum Api {
     Scorm12,
     Scorm2004,
     Standalone,
+    /// xAPI through a Tin Can launch (`endpoint`, `auth`, `actor`, … in the query).
+    Xapi,
+    /// cmi5: an AU launched by a cmi5 LMS.
+    Cmi5,
 }
 
 impl Api {
@@ -34,6 +38,8 @@ impl Api {
             Api::Scorm12 => "scorm12",
             Api::Scorm2004 => "scorm2004",
             Api::Standalone => "standalone",
+            Api::Xapi => "xapi",
+            Api::Cmi5 => "cmi5",
         }
     }
 }
@@ -69,6 +75,39 @@ pub fn module_files(
         (SCRIPT.to_owned(), embedded("lmspack.js")?),
         (STYLE.to_owned(), style(&course.theme.colour)?),
     ])
+}
+
+/// The launch page of a Tin Can course package: the course title and a link to each module's page
+/// (`(href, title)`). The runtime passes the launch parameters on to the links.
+pub fn menu_page(course: &Course, modules: &[(String, String)]) -> Result<Vec<u8>, String> {
+    #[derive(serde::Serialize)]
+    struct Entry<'a> {
+        href: &'a str,
+        title: &'a str,
+    }
+    #[derive(serde::Serialize)]
+    struct Menu<'a> {
+        lang: &'a str,
+        course_title: &'a str,
+        modules: Vec<Entry<'a>>,
+    }
+    let menu = Menu {
+        lang: &course.language,
+        course_title: &course.title,
+        modules: modules
+            .iter()
+            .map(|(href, title)| Entry { href, title })
+            .collect(),
+    };
+    registry()?
+        .render("menu", &menu)
+        .map(String::into_bytes)
+        .map_err(|e| format!("cannot render the course menu: {e}"))
+}
+
+/// The text of an HTML fragment (tags dropped, references decoded): for xAPI descriptions.
+pub fn plain_text(html: &str) -> String {
+    view::text_of(html)
 }
 
 fn registry() -> Result<&'static Handlebars<'static>, String> {

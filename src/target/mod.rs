@@ -3,9 +3,11 @@
 //! A target turns the checked course into an in-memory [`Tree`] (package path → bytes) and says how
 //! to check it. Only [`crate::package`] writes to disk.
 
+pub mod cmi5;
 mod scorm;
 pub mod scorm12;
 pub mod scorm2004;
+pub mod xapi;
 mod xml;
 
 use crate::course::model::{Course, Module};
@@ -62,7 +64,12 @@ pub trait Target: Sync {
 
 /// Every target, in the order `all` builds them.
 pub fn all() -> Vec<&'static dyn Target> {
-    vec![&scorm12::Scorm12, &scorm2004::Scorm2004]
+    vec![
+        &scorm12::Scorm12,
+        &scorm2004::Scorm2004,
+        &xapi::Xapi,
+        &cmi5::Cmi5,
+    ]
 }
 
 pub fn by_name(name: &str) -> Option<&'static dyn Target> {
@@ -79,6 +86,25 @@ fn namespace() -> Uuid {
 pub fn stable_id(prefix: &str, parts: &[&str]) -> String {
     let id = Uuid::new_v5(&namespace(), parts.join("/").as_bytes());
     format!("{prefix}-{id}")
+}
+
+/// The xAPI activity id (an IRI) of a part of the course: `[]` is the course, `[module]` a
+/// module, `[module, block]` a question or likert item, `[module, "objectives", n]` an objective.
+///
+/// With `xapi.activity_base` in course.yaml: the base, `/`, then the parts joined by `/`. Without:
+/// `urn:uuid:` and the UUID v5 of the course id and the parts, so every course gets its own ids
+/// without anyone owning a domain.
+pub fn activity_iri(course: &Course, parts: &[&str]) -> String {
+    match &course.activity_base {
+        Some(base) if parts.is_empty() => base.clone(),
+        Some(base) => format!("{base}/{}", parts.join("/")),
+        None => {
+            let mut all = vec!["xapi", course.id.as_str()];
+            all.extend_from_slice(parts);
+            let id = Uuid::new_v5(&namespace(), all.join("/").as_bytes());
+            format!("urn:uuid:{id}")
+        }
+    }
 }
 
 #[cfg(test)]

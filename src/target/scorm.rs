@@ -18,12 +18,13 @@ pub struct Sco<'c> {
     pub files: Vec<String>,
 }
 
-/// Lay out the content of a SCORM package (everything but the manifest).
+/// Lay out the content of a package (everything but the descriptor), with the schema files of
+/// `schemas` at the root (SCORM packages carry them; cmi5 and Tin Can packages do not).
 pub fn layout<'c>(
     course: &'c Course,
     unit: Unit<'c>,
     api: Api,
-    schemas: SchemaSet,
+    schemas: Option<SchemaSet>,
 ) -> Result<(Tree, Vec<Sco<'c>>), String> {
     let mut tree = Tree::new();
     let mut scos = Vec::new();
@@ -55,7 +56,7 @@ pub fn layout<'c>(
             files,
         });
     }
-    for (path, bytes) in xsd::package_files(schemas) {
+    for (path, bytes) in schemas.map(xsd::package_files).unwrap_or_default() {
         if tree.contains_key(path) {
             return Err(format!(
                 "a course file clashes with the schema file `{path}` at the package root"
@@ -81,6 +82,14 @@ pub fn check(tree: &Tree, set: SchemaSet) -> Vec<String> {
         return vec!["the package has no imsmanifest.xml".into()];
     };
     crate::validate::check_built(tree.keys().map(String::as_str), manifest, set)
+}
+
+/// [`check`] for a package described by `descriptor` (`cmi5.xml`, `tincan.xml`) at its root.
+pub fn check_descriptor(tree: &Tree, descriptor: &str, set: SchemaSet) -> Vec<String> {
+    let Some(Content::Bytes(bytes)) = tree.get(descriptor) else {
+        return vec![format!("the package has no {descriptor}")];
+    };
+    crate::validate::check_built_descriptor(tree.keys().map(String::as_str), descriptor, bytes, set)
 }
 
 /// What the package's metadata describes: the module of a module package, else the course.

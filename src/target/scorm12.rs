@@ -19,7 +19,7 @@ impl Target for Scorm12 {
     }
 
     fn layout(&self, course: &Course, unit: Unit) -> Result<Tree, String> {
-        let (mut tree, scos) = scorm::layout(course, unit, Api::Scorm12, SchemaSet::Scorm12)?;
+        let (mut tree, scos) = scorm::layout(course, unit, Api::Scorm12, Some(SchemaSet::Scorm12))?;
         tree.insert(
             "imsmanifest.xml".into(),
             Content::bytes(manifest(course, unit, &scos)),

@@ -21,7 +21,7 @@ impl Target for Scorm2004 {
 
     fn layout(&self, course: &Course, unit: Unit) -> Result<Tree, String> {
         let (mut tree, scos) =
-            scorm::layout(course, unit, Api::Scorm2004, SchemaSet::Scorm2004_4th)?;
+            scorm::layout(course, unit, Api::Scorm2004, Some(SchemaSet::Scorm2004_4th))?;
         tree.insert(
             "imsmanifest.xml".into(),
             Content::bytes(manifest(course, unit, &scos)),
@@ -42,7 +42,7 @@ http://www.imsglobal.org/xsd/imsss imsss_v1p0.xsd \
 http://ltsc.ieee.org/xsd/LOM lom.xsd";
 
 /// `80` → `0.8`: the normalized pass mark.
-fn normalized(mastery: u8) -> String {
+pub(crate) fn normalized(mastery: u8) -> String {
     let s = format!("{:.2}", f64::from(mastery) / 100.0);
     s.trim_end_matches('0').trim_end_matches('.').to_owned()
 }
