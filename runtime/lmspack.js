@@ -190,7 +190,7 @@
     K = v12
       ? { entry: 'cmi.core.entry', mode: 'cmi.core.lesson_mode', status: 'cmi.core.lesson_status', loc: 'cmi.core.lesson_location', score: 'cmi.core.score.', exit: 'cmi.core.exit', time: 'cmi.core.session_time', resp: 'student_response', stamp: 'time' }
       : { entry: 'cmi.entry', mode: 'cmi.mode', status: 'cmi.completion_status', loc: 'cmi.location', score: 'cmi.score.', exit: 'cmi.exit', time: 'cmi.session_time', resp: 'learner_response', stamp: 'timestamp' };
-    if (D.api !== 'standalone') {
+    if (v12 || D.api === 'scorm2004') {
       API = discover(v12 ? 'API' : 'API_1484_11');
       if (API && ok(call('init'), F.init)) live = true;
       else API = null;
@@ -305,6 +305,10 @@
     timer = 0;
     if (!dirty || ended) return;
     dirty = false;
+    if (X) {
+      if (!X.over) { judge(); xsave(false); }
+      return;
+    }
     var data = encode(null), max = v12 ? 4096 : 64000;
     if (!live) {
       store(storeKey(), { p: D.pages[cur], s: data });
@@ -331,6 +335,7 @@
   }
 
   function terminate() {
+    if (X) return xend(false);
     if (ended) return;
     dirty = true;
     flush(v12);
@@ -348,6 +353,7 @@
   // Journal one answer as a new interaction. A likert item keeps its interaction for the session:
   // arrowing through a radio group changes it on every key press.
   function record(i, answer, correct) {
+    if (X) return xanswered(i, answer, correct);
     if (!live || readOnly || ended) return;
     var q = Q[i], api = D.api, n = slots[i];
     if (n === undefined) {
@@ -367,6 +373,244 @@
     set(p + 'latency', (v12 ? time12 : time2004)(Date.now() - shownAt));
   }
 
+  // ---------------------------------------------------------------- xAPI (Tin Can launch) and cmi5
+
+  // X: the session. act: the activity of cmi5-defined and completion statements; q: statements not
+  // yet stored (each with its own id, so a retry never stores one twice); f: what this registration
+  // already sent (completed, passed, failed), kept in the AU's state document.
+  var X = null, CMI5 = 'https://w3id.org/xapi/cmi5/context/', VERB = 'http://adlnet.gov/expapi/verbs/';
+
+  function uuid() {
+    var b = new Uint8Array(16), h = '';
+    W.crypto.getRandomValues(b);
+    b[6] = b[6] & 15 | 64;
+    b[8] = b[8] & 63 | 128;
+    for (var i = 0; i < 16; i++) h += (b[i] + 256).toString(16).slice(1) + (i === 3 || i === 5 || i === 7 || i === 9 ? '-' : '');
+    return h;
+  }
+
+  // A Tin Can actor may be the 0.9 form: every value in an array, mbox without mailto:.
+  function agent(a) {
+    var o = {};
+    Object.keys(a || {}).forEach(function (k) {
+      var v = Array.isArray(a[k]) ? a[k][0] : a[k];
+      if (k === 'mbox' && String(v).indexOf('mailto:') !== 0) v = 'mailto:' + v;
+      if (k === 'account' && v && v.accountName) v = { homePage: v.accountServiceHomePage, name: v.accountName };
+      o[k] = v;
+    });
+    return o;
+  }
+
+  function req(method, path, query, body, keep) {
+    var qs = Object.keys(query || {}).map(function (k) { return k + '=' + encodeURIComponent(query[k]); }).join('&');
+    return W.fetch(X.ep + path + (qs ? '?' + qs : ''), {
+      method: method, keepalive: !!keep, credentials: 'omit', cache: 'no-store',
+      headers: { Authorization: X.auth, 'X-Experience-API-Version': '1.0.3', 'Content-Type': 'application/json' },
+      body: body === undefined ? undefined : JSON.stringify(body)
+    });
+  }
+
+  // GET a document: its JSON, null when there is none (404), an error otherwise.
+  function fetchDoc(path, query) {
+    return req('GET', path, query).then(function (r) {
+      if (r.status === 404) return null;
+      if (!r.ok) throw new Error(path + ': HTTP ' + r.status);
+      return r.json();
+    });
+  }
+
+  function stateQuery(id) {
+    var q = { stateId: id, activityId: X.act, agent: JSON.stringify(X.actor) };
+    if (X.reg) q.registration = X.reg;
+    return q;
+  }
+
+  function iso(ms) { return time2004(ms); }
+
+  function clone(o) { return JSON.parse(JSON.stringify(o || {})); }
+
+  // Queue a statement. `defined`: a cmi5-defined statement (cmi5 category, object = the AU).
+  function send(verb, object, result, defined, extra) {
+    if (!X || X.over) return;
+    var ctx = clone(X.ctx), ca = ctx.contextActivities = ctx.contextActivities || {}, t = Math.max(Date.now(), X.last + 1);
+    X.last = t;
+    if (X.reg) ctx.registration = X.reg;
+    if (X.cmi5 && defined) {
+      ca.category = (ca.category || []).concat([{ id: CMI5 + 'categories/cmi5' }], extra ? [{ id: CMI5 + 'categories/moveon' }] : []);
+      if (extra && X.ld.masteryScore !== undefined && result.success !== undefined) {
+        ctx.extensions = ctx.extensions || {};
+        ctx.extensions[CMI5 + 'extensions/masteryscore'] = X.ld.masteryScore;
+      }
+    }
+    if (object.id !== X.act) ca.parent = (ca.parent || []).concat([{ id: X.act }]);
+    if (!X.cmi5) ca.grouping = (ca.grouping || []).concat([{ id: D.xapi.course }]);
+    var s = {
+      id: uuid(), actor: X.actor, timestamp: new Date(t).toISOString(), context: ctx,
+      verb: { id: verb.indexOf(':') > 0 ? verb : VERB + verb, display: { 'en-US': verb.replace(/.*\//, '') } },
+      object: object
+    };
+    if (result) s.result = result;
+    X.q.push(s);
+    pump(false);
+  }
+
+  // Send the queue in order, one request at a time; on failure keep it and retry with back-off.
+  function pump(keep) {
+    if (!X.q.length || (X.busy && !keep)) return;
+    var batch = X.q.slice(0, 100);
+    X.busy = true;
+    req('POST', 'statements', null, batch, keep).then(function (r) {
+      // 409: the LRS already has these ids (a retry of a request whose answer was lost).
+      if (!r.ok && r.status !== 409) throw new Error('HTTP ' + r.status);
+      X.q = X.q.filter(function (s) { return batch.indexOf(s) < 0; });
+      X.busy = false;
+      X.wait = 500;
+      pump(false);
+    }).catch(function (e) {
+      X.busy = false;
+      if (keep) return;
+      warn('statements not stored (' + e.message + '): retrying');
+      W.clearTimeout(X.retry);
+      X.retry = W.setTimeout(function () { pump(false); }, X.wait = Math.min(2 * X.wait, 30000));
+    });
+  }
+
+  function act(id, type, name) {
+    var o = { objectType: 'Activity', id: id, definition: { type: 'http://adlnet.gov/expapi/activities/' + type, name: {} } };
+    o.definition.name[D.xapi.lang] = name;
+    return o;
+  }
+
+  function xanswered(i, a, correct) {
+    var q = Q[i], o = act(q.iri, 'cmi.interaction', q.id), d = o.definition, ids = function (n, f) {
+      var out = [];
+      for (var k = 0; k < n; k++) out.push({ id: f(k) });
+      return out;
+    }, letter = function (k) { return LETTERS[k]; };
+    d.description = {};
+    d.description[D.xapi.lang] = q.text;
+    d.interactionType = q.type;
+    var pt = patterns(q, 'scorm2004');
+    if (pt.length) d.correctResponsesPattern = pt;
+    if (q.type === 'choice') d.choices = ids(q.count, letter);
+    if (q.type === 'sequencing') d.steps = ids(q.count, letter);
+    if (q.type === 'likert') d.scale = ids(q.count, function (k) { return String(k + 1); });
+    if (q.type === 'matching') { d.source = ids(q.count, String); d.target = ids(q.count, letter); }
+    var r = { response: response(q, a, 'scorm2004'), duration: iso(Date.now() - shownAt) };
+    if (q.type !== 'likert') r.success = correct;
+    send('answered', o, r);
+  }
+
+  // Completion and success, each sent once per registration, never in Browse or Review.
+  function judge() {
+    if (X.mode !== 'Normal' || X.over) return;
+    var r = scoreOf(Q, S.a), f = finished(r), dur = iso(Date.now() - started), me = { objectType: 'Activity', id: X.act };
+    var scored = r.score !== null && r.all, scaled = Math.round(r.score * 100) / 10000;
+    var score = { scaled: scaled, raw: r.score, min: 0, max: 100 }, before = JSON.stringify(X.f);
+    if (!X.cmi5) {
+      if (f.end && !X.f.c) {
+        X.f.c = 1;
+        send('completed', me, scored ? { completion: true, success: scaled >= D.mastery_score / 100, score: score, duration: dur } : { completion: true, duration: dur });
+      }
+    } else {
+      if (f.done && !X.f.c) {
+        X.f.c = 1;
+        send('completed', me, { completion: true, duration: dur }, true, true);
+      }
+      var pass = X.ld.masteryScore !== undefined ? X.ld.masteryScore : D.mastery_score / 100;
+      if (scored && !X.f.p && !X.f.f) {
+        X.f[scaled >= pass ? 'p' : 'f'] = 1;
+        send(scaled >= pass ? 'passed' : 'failed', me, { score: score, success: scaled >= pass, duration: dur }, true, true);
+      }
+    }
+    if (JSON.stringify(X.f) !== before) xsave(false);
+  }
+
+  function xsave(keep) {
+    if (X.mode === 'Review') return;
+    req('PUT', 'activities/state', stateQuery('lmspack'), { s: encode(null), p: D.pages[cur], f: X.f }, keep)
+      .catch(function (e) { warn('state not saved: ' + e.message); });
+  }
+
+  // The end of the session: terminated (cmi5, or a finished Tin Can attempt) or suspended, then
+  // everything still queued goes out in a request that outlives the page.
+  function xend(exit) {
+    if (X.over) return;
+    xsave(true);
+    var f = finished(scoreOf(Q, S.a)), dur = { duration: iso(Date.now() - started) };
+    send(X.cmi5 || f.end ? 'terminated' : 'suspended', { objectType: 'Activity', id: X.act }, dur, true);
+    X.over = true;
+    pump(true);
+    if (exit && X.ld.returnURL) W.setTimeout(function () { W.location.href = X.ld.returnURL; }, 300);
+  }
+
+  // Start a session from the launch query; false when there is none (then: no LMS, local storage).
+  function xstart(done) {
+    var p = {};
+    (W.location.search.slice(1) ? W.location.search.slice(1).split('&') : []).forEach(function (kv) {
+      var i = kv.indexOf('=');
+      p[decodeURIComponent(kv.slice(0, i < 0 ? kv.length : i))] = decodeURIComponent(kv.slice(i < 0 ? kv.length : i + 1).replace(/\+/g, ' '));
+    });
+    var cmi5 = D.api === 'cmi5';
+    if (!p.endpoint || !p.actor || (cmi5 && !(p.fetch && p.registration && p.activityId))) return false;
+    var fail = function (e) { notice('Your progress cannot be recorded: ' + e.message); warn(e.message); X.over = true; done(); };
+    try {
+      X = {
+        cmi5: cmi5, ep: p.endpoint.replace(/\/?$/, '/'), auth: p.auth, reg: p.registration, ctx: {}, ld: {},
+        act: (cmi5 ? p.activityId : p.activity_id) || D.xapi.module, q: [], wait: 500, last: 0, f: {}, mode: 'Normal', seen: {}
+      };
+      X.actor = cmi5 ? JSON.parse(p.actor) : agent(JSON.parse(p.actor));
+    } catch (e) {
+      X = { over: true };
+      notice('The launch link is broken: ' + e.message);
+      done();
+      return true;
+    }
+    var token = Promise.resolve();
+    if (cmi5) {
+      var key = 'lmspack:token:' + p.fetch, saved = null;
+      try { saved = W.sessionStorage.getItem(key); } catch (e) { saved = null; }
+      token = saved ? Promise.resolve(saved) : W.fetch(p.fetch, { method: 'POST', credentials: 'omit' }).then(function (r) { return r.json(); }).then(function (j) {
+        if (!j['auth-token']) throw new Error('the LMS refused the launch (' + (j['error-text'] || j['error-code']) + ')');
+        try { W.sessionStorage.setItem(key, j['auth-token']); } catch (e) { /* storage unavailable */ }
+        return j['auth-token'];
+      });
+    }
+    token.then(function (t) {
+      if (cmi5) X.auth = 'Basic ' + t;
+      return cmi5 ? fetchDoc('activities/state', stateQuery('LMS.LaunchData')) : null;
+    }).then(function (ld) {
+      if (cmi5) {
+        if (!ld) throw new Error('no LMS.LaunchData');
+        X.ld = ld;
+        X.ctx = ld.contextTemplate || {};
+        X.mode = ld.launchMode || 'Normal';
+        return fetchDoc('agents/profile', { profileId: 'cmi5LearnerPreferences', agent: JSON.stringify(X.actor) }).catch(function () { return null; });
+      }
+    }).then(function (prefs) {
+      X.prefs = prefs || {};
+      return fetchDoc('activities/state', stateQuery('lmspack')).catch(function () { return null; });
+    }).then(function (st) {
+      st = st || {};
+      X.f = st.f || {};
+      readOnly = X.mode !== 'Normal';
+      var at = D.pages.indexOf(st.p);
+      if (at >= 0) cur = at;
+      restore(st.s || '');
+      send(!cmi5 && st.s ? 'resumed' : 'initialized', { objectType: 'Activity', id: X.act }, null, true);
+      if (cmi5 && X.ld.returnURL) {
+        var b = doc.createElement('button');
+        b.type = 'button';
+        b.className = 'lp-btn';
+        b.textContent = 'Exit';
+        b.addEventListener('click', function () { xend(true); });
+        $('.lp-nav').appendChild(b);
+      }
+      done();
+    }).catch(fail);
+    return true;
+  }
+
   // ---------------------------------------------------------------- pages
 
   function show(i, focus) {
@@ -374,6 +618,10 @@
     shownAt = Date.now();
     pages.forEach(function (p, j) { p.hidden = j !== cur; });
     S.v[cur] = true;
+    if (X && !X.seen[cur]) {
+      X.seen[cur] = 1;
+      send('experienced', act(D.xapi.pages[cur], 'lesson', D.pages[cur]));
+    }
     $('#lp-prev').disabled = cur === 0;
     $('#lp-next').disabled = cur === pages.length - 1;
     $('#lp-progress').textContent = 'Page ' + (cur + 1) + ' of ' + pages.length;
@@ -577,6 +825,11 @@
 
   function boot() {
     doc.documentElement.classList.remove('no-js');
+    // The menu of a Tin Can course package: each module gets the launch, with its own activity.
+    $$('.lp-menu a').forEach(function (a) {
+      a.href += W.location.search.replace(/([?&])activity_id=[^&]*&?/, '$1').replace(/[?&]$/, '');
+    });
+    if (!$('#lmspack-data')) return;
     try {
       D = JSON.parse($('#lmspack-data').textContent);
     } catch (e) {
@@ -585,7 +838,13 @@
     }
     Q = D.questions;
     B = D.blocks;
-    setup();
+    if (!(D.xapi && xstart(ui))) {
+      setup();
+      ui();
+    }
+  }
+
+  function ui() {
     pages = $$('.lp-page');
     $$('[data-q]').forEach(initQuestion);
     $$('[data-b]').forEach(function (el) {

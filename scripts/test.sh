@@ -16,7 +16,7 @@ command -v unzip >/dev/null || apt_install unzip
 
 cargo test --all-targets --locked
 
-echo "== xmllint: every manifest built from course/ and fixtures/"
+echo "== xmllint: every manifest, cmi5.xml and tincan.xml built from course/ and fixtures/"
 cargo build --locked --quiet
 bin=target/debug/lmspack
 tmp=$(mktemp -d)
@@ -27,13 +27,15 @@ for src in course fixtures/minimal fixtures/every-block; do
     "$bin" build "$src" --out "$out" --target all --package "$mode" --quiet
     for zip in "$out"/*.zip; do
       dir="${zip%.zip}"
-      mkdir -p "$dir" && unzip -q -o "$zip" imsmanifest.xml -d "$dir"
       case "$zip" in
-        *-scorm12.zip) set=scorm12 ;;
-        *-scorm2004.zip) set=scorm2004-4th ;;
+        *-scorm12.zip) set=scorm12 desc=imsmanifest.xml ;;
+        *-scorm2004.zip) set=scorm2004-4th desc=imsmanifest.xml ;;
+        *-cmi5.zip) set=cmi5 desc=cmi5.xml ;;
+        *-xapi.zip) set=tincan desc=tincan.xml ;;
         *) echo "unknown package kind: $zip" >&2; exit 1 ;;
       esac
-      if ! log=$(scripts/xmllint-check.sh "$set" "$dir/imsmanifest.xml" 2>&1); then
+      mkdir -p "$dir" && unzip -q -o "$zip" "$desc" -d "$dir"
+      if ! log=$(scripts/xmllint-check.sh "$set" "$dir/$desc" 2>&1); then
         echo "$log" >&2
         echo "FAIL $set  ${zip#"$tmp"/}" >&2
         exit 1

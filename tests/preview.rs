@@ -165,7 +165,7 @@ fn serves_the_module_list_the_simulator_and_the_package() {
     assert!(web.contains("\"api\":\"standalone\""), "{web}");
 
     assert_eq!(p.get("/scorm12/nope/package/index.html").0, 404);
-    assert_eq!(p.get("/xapi/only/").0, 404);
+    assert_eq!(p.get("/scorm13/only/").0, 404);
     assert_eq!(p.get("/scorm12/only/package/../../../course.yaml").0, 400);
     assert_eq!(
         p.get("/scorm12/only/package/%2e%2e/%2e%2e/course.yaml").0,
@@ -364,12 +364,12 @@ fn only_loopback_unless_remote_is_allowed_and_only_to_local_names() {
 #[test]
 fn unknown_targets_and_folders_are_usage_errors() {
     let out = Command::new(BIN)
-        .args(["preview", "fixtures/minimal", "--target", "xapi"])
+        .args(["preview", "fixtures/minimal", "--target", "scorm13"])
         .current_dir(env!("CARGO_MANIFEST_DIR"))
         .output()
         .unwrap();
     assert_eq!(out.status.code(), Some(2));
-    assert!(String::from_utf8_lossy(&out.stderr).contains("scorm12, scorm2004, web"));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("scorm12, scorm2004"));
     let out = Command::new(BIN)
         .args(["preview", "no/such/course", "--port", "0"])
         .output()

@@ -130,6 +130,5 @@ mod tests {
         assert_eq!(Mode::by_name("scorm12").unwrap().lms(), Lms::Scorm12);
         assert_eq!(Mode::by_name("scorm2004").unwrap().lms(), Lms::Scorm2004);
         assert_eq!(Mode::by_name("web").unwrap().lms(), Lms::None);
-        assert!(Mode::by_name("xapi").is_none());
     }
 }

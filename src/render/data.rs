@@ -30,6 +30,8 @@ struct Data<'a> {
 struct XapiData {
     course: String,
     module: String,
+    /// The activity id of each page (the object of `experienced`).
+    pages: Vec<String>,
     lang: String,
 }
 
@@ -160,6 +162,13 @@ pub fn json(course: &Course, module: &Module, api: Api) -> Result<String, String
         xapi: matches!(api, Api::Xapi | Api::Cmi5).then(|| XapiData {
             course: crate::target::activity_iri(course, &[]),
             module: crate::target::activity_iri(course, &[module.id.as_str()]),
+            pages: module
+                .pages
+                .iter()
+                .map(|p| {
+                    crate::target::activity_iri(course, &[module.id.as_str(), "pages", p.id.as_str()])
+                })
+                .collect(),
             lang: course.language.clone(),
         }),
         questions,
