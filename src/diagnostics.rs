@@ -120,6 +120,15 @@ pub enum Severity {
     Warning,
 }
 
+impl Severity {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+        }
+    }
+}
+
 /// One problem, with where it is and what to do about it.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Diagnostic {
@@ -181,14 +190,56 @@ impl Diagnostic {
 
     /// `path:line:col: error[code]: message` — the form for logs, CI and tests.
     pub fn one_line(&self) -> String {
-        let severity = match self.severity {
-            Severity::Error => "error",
-            Severity::Warning => "warning",
-        };
+        let severity = self.severity.as_str();
         match &self.location {
             Some(loc) => format!("{loc}: {severity}[{}]: {}", self.code, self.message),
             None => format!("{severity}[{}]: {}", self.code, self.message),
         }
+    }
+}
+
+/// The JSON form (`--format json`, the preview's error overlay): places as file, line and column,
+/// with the source line a diagnostic points at.
+impl serde::Serialize for Diagnostic {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        #[derive(serde::Serialize)]
+        struct Place<'a> {
+            file: String,
+            line: usize,
+            column: usize,
+            source: &'a str,
+            #[serde(skip_serializing_if = "Option::is_none")]
+            label: Option<&'a str>,
+        }
+        fn place<'a>(l: &'a Location, label: Option<&'a str>) -> Place<'a> {
+            let (line, column) = l.line_col();
+            Place {
+                file: l.path().display().to_string(),
+                line,
+                column,
+                source: l.file.text.lines().nth(line - 1).unwrap_or(""),
+                label,
+            }
+        }
+        use serde::ser::SerializeStruct;
+        let here = self.location.as_ref().map(|l| place(l, None));
+        let mut s = serializer.serialize_struct("Diagnostic", 10)?;
+        s.serialize_field("severity", &self.severity)?;
+        s.serialize_field("code", self.code)?;
+        s.serialize_field("message", &self.message)?;
+        s.serialize_field("file", &here.as_ref().map(|p| &p.file))?;
+        s.serialize_field("line", &here.as_ref().map(|p| p.line))?;
+        s.serialize_field("column", &here.as_ref().map(|p| p.column))?;
+        s.serialize_field("source", &here.as_ref().map(|p| p.source))?;
+        s.serialize_field("label", &self.label)?;
+        s.serialize_field("hints", &self.hints)?;
+        let related: Vec<Place> = self
+            .related
+            .iter()
+            .map(|(l, label)| place(l, Some(label.as_str())))
+            .collect();
+        s.serialize_field("related", &related)?;
+        s.end()
     }
 }
 

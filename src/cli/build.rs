@@ -63,7 +63,7 @@ pub fn run(args: Args) -> u8 {
             match args.format {
                 Format::Human => eprint!("{}", report::human(&diagnostics)),
                 Format::Json => super::out(
-                    json!({"ok": false, "diagnostics": diagnostics.iter().map(report::to_json).collect::<Vec<_>>()}),
+                    json!({"ok": false, "diagnostics": diagnostics.iter().collect::<Vec<_>>()}),
                 ),
             }
             return exit::CONTENT;
@@ -100,7 +100,7 @@ pub fn run(args: Args) -> u8 {
             match args.format {
                 Format::Json => super::out(
                     json!({"ok": true, "out": args.out, "artifacts": artifacts,
-                           "warnings": loaded.warnings.iter().map(report::to_json).collect::<Vec<_>>()})
+                           "warnings": loaded.warnings.iter().collect::<Vec<_>>()})
                 ),
                 Format::Human if !args.quiet => eprint!("{}", summary(&artifacts, &args.out, start)),
                 Format::Human => {}

@@ -43,7 +43,7 @@ pub fn run(args: Args) -> u8 {
     match args.format {
         Format::Json => super::out(json!({
             "ok": !failed,
-            "diagnostics": diagnostics.iter().map(report::to_json).collect::<Vec<_>>(),
+            "diagnostics": diagnostics.iter().collect::<Vec<_>>(),
             "modules": stats,
         })),
         Format::Human => {

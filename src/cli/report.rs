@@ -2,7 +2,6 @@
 
 use crate::diagnostics::{Diagnostic, Diagnostics, Severity};
 use miette::{GraphicalReportHandler, GraphicalTheme, LabeledSpan, NamedSource, SourceSpan};
-use serde_json::{json, Value};
 use std::fmt;
 use std::io::IsTerminal;
 
@@ -40,33 +39,6 @@ pub fn human(diagnostics: &Diagnostics) -> String {
         out.push_str(&format!("{errors} error(s), {warnings} warning(s)\n"));
     }
     out
-}
-
-pub fn to_json(d: &Diagnostic) -> Value {
-    let place = |l: &crate::diagnostics::Location| {
-        let (line, column) = l.line_col();
-        (l.path().display().to_string(), line, column)
-    };
-    let (file, line, column) = match &d.location {
-        Some(l) => {
-            let (f, li, c) = place(l);
-            (Some(f), Some(li), Some(c))
-        }
-        None => (None, None, None),
-    };
-    json!({
-        "severity": d.severity,
-        "code": d.code,
-        "message": d.message,
-        "file": file,
-        "line": line,
-        "column": column,
-        "hints": d.hints,
-        "related": d.related.iter().map(|(l, label)| {
-            let (file, line, column) = place(l);
-            json!({"file": file, "line": line, "column": column, "label": label})
-        }).collect::<Vec<_>>(),
-    })
 }
 
 /// A diagnostic as miette wants it.
@@ -120,11 +92,11 @@ fn span(range: &std::ops::Range<usize>) -> SourceSpan {
 
 impl miette::Diagnostic for Report<'_> {
     fn code<'b>(&'b self) -> Option<Box<dyn fmt::Display + 'b>> {
-        let severity = match self.d.severity {
-            Severity::Error => "error",
-            Severity::Warning => "warning",
-        };
-        Some(Box::new(format!("{severity}[{}]", self.d.code)))
+        Some(Box::new(format!(
+            "{}[{}]",
+            self.d.severity.as_str(),
+            self.d.code
+        )))
     }
 
     fn severity(&self) -> Option<miette::Severity> {

@@ -3,7 +3,6 @@
 
 use super::mode::Mode;
 use super::state::{Build, Good, Outcome};
-use crate::diagnostics::Diagnostic;
 use serde_json::{json, Value};
 
 /// The preview's own files, compiled into the binary.
@@ -46,7 +45,9 @@ pub fn inject(html: &[u8]) -> Vec<u8> {
 /// `GET /__lmspack/status`.
 pub fn status(build: &Build, good: Option<&Good>) -> Value {
     let (diagnostics, error) = match &build.outcome {
-        Outcome::Ok(d) | Outcome::Content(d) => (d.iter().map(diagnostic).collect(), Value::Null),
+        Outcome::Ok(d) | Outcome::Content(d) => {
+            (d.iter().map(|d| json!(d)).collect::<Vec<_>>(), Value::Null)
+        }
         Outcome::Io(m) => (Vec::new(), Value::String(m.clone())),
     };
     let errors = diagnostics
@@ -69,37 +70,6 @@ pub fn status(build: &Build, good: Option<&Good>) -> Value {
             "id": m.id.as_str(), "title": m.title, "mastery_score": m.mastery_score,
         })).collect::<Vec<_>>()),
         "modes": Mode::all().iter().map(|m| json!({"name": m.name(), "label": m.label(), "lms": m.lms().name()})).collect::<Vec<_>>(),
-    })
-}
-
-/// A diagnostic for the browser: place, message, hints and the source line it points at.
-pub fn diagnostic(d: &Diagnostic) -> Value {
-    let place = |l: &crate::diagnostics::Location| {
-        let (line, column) = l.line_col();
-        let text = l.file.text.lines().nth(line - 1).unwrap_or("").to_owned();
-        (l.path().display().to_string(), line, column, text)
-    };
-    let (file, line, column, source) = match &d.location {
-        Some(l) => {
-            let (f, li, c, t) = place(l);
-            (Some(f), Some(li), Some(c), Some(t))
-        }
-        None => (None, None, None, None),
-    };
-    json!({
-        "severity": d.severity,
-        "code": d.code,
-        "message": d.message,
-        "file": file,
-        "line": line,
-        "column": column,
-        "source": source,
-        "label": d.label,
-        "hints": d.hints,
-        "related": d.related.iter().map(|(l, label)| {
-            let (file, line, column, _) = place(l);
-            json!({"file": file, "line": line, "column": column, "label": label})
-        }).collect::<Vec<_>>(),
     })
 }
 

@@ -166,7 +166,10 @@ pub fn json(course: &Course, module: &Module, api: Api) -> Result<String, String
                 .pages
                 .iter()
                 .map(|p| {
-                    crate::target::activity_iri(course, &[module.id.as_str(), "pages", p.id.as_str()])
+                    crate::target::activity_iri(
+                        course,
+                        &[module.id.as_str(), "pages", p.id.as_str()],
+                    )
                 })
                 .collect(),
             lang: course.language.clone(),

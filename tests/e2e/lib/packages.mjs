@@ -7,24 +7,25 @@ import { fileURLToPath } from 'node:url';
 
 export const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
 
-/** Builds `sources` (course folders relative to the repo) for both SCORM targets into a fresh
- *  temporary folder; returns { dir, packages: { name: { dir, version, module, source } } }. */
-export function buildPackages(sources) {
+/** Builds `sources` (course folders relative to the repo) for `targets` (both SCORM targets by
+ *  default) into a fresh temporary folder;
+ *  returns { dir, packages: { name: { dir, version, module, source, target } } }. */
+export function buildPackages(sources, targets = ['scorm12', 'scorm2004'], mode = 'module') {
   const bin = process.env.LMSPACK_BIN || path.join(REPO, 'target/debug/lmspack');
   if (!fs.existsSync(bin)) throw new Error(`no lmspack binary at ${bin}: run \`cargo build\` (or set LMSPACK_BIN)`);
   const out = fs.mkdtempSync(path.join(os.tmpdir(), 'lmspack-e2e-'));
   const packages = {};
   for (const src of sources) {
     const dest = path.join(out, src.replace(/[^\w-]+/g, '_'));
-    execFileSync(bin, ['build', path.join(REPO, src), '--out', dest, '--target', 'scorm12,scorm2004', '--quiet'], { stdio: 'inherit' });
+    execFileSync(bin, ['build', path.join(REPO, src), '--out', dest, '--target', targets.join(','), '--package', mode, '--quiet'], { stdio: 'inherit' });
     for (const zip of fs.readdirSync(dest).filter((f) => f.endsWith('.zip')).sort()) {
-      const m = /^(.*)-(scorm12|scorm2004)\.zip$/.exec(zip);
+      const m = /^(.*)-(scorm12|scorm2004|xapi|cmi5)\.zip$/.exec(zip);
       if (!m) continue;
       const name = `${m[1]}-${m[2]}`;
       const dir = path.join(dest, name);
       execFileSync('unzip', ['-q', '-o', path.join(dest, zip), '-d', dir]);
       if (process.env.E2E_RUNTIME === 'source') overlayRuntime(dir);
-      packages[name] = { dir, version: m[2] === 'scorm12' ? '1.2' : '2004', module: m[1], source: src };
+      packages[name] = { dir, version: m[2] === 'scorm12' ? '1.2' : m[2] === 'scorm2004' ? '2004' : m[2], module: m[1], source: src, target: m[2] };
     }
   }
   return { dir: out, packages };

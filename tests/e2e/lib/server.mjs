@@ -24,9 +24,12 @@ function safeJoin(base, rel) {
   return p === base || p.startsWith(base + path.sep) ? p : null;
 }
 
-export function startServer(packages) {
+/** `api(req, res, url)`, when given, sees every request first and returns true when it answered
+ *  it (the mock LMS and LRS of the xAPI and cmi5 tests). */
+export function startServer(packages, api = null) {
   const server = http.createServer((req, res) => {
     const url = new URL(req.url, 'http://x');
+    if (api && api(req, res, url)) return;
     let file = FIXED[url.pathname] ?? null;
     let m;
     if (!file && (m = /^\/harness\/([\w.-]+)$/.exec(url.pathname))) file = path.join(ROOT, 'harness', m[1]);

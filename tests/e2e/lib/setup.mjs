@@ -8,16 +8,16 @@ import { launchBrowser } from './browser.mjs';
 /** E2E_COURSE=all tests every module of course/ (the default); E2E_COURSE=<module id>[,...] some. */
 export const COURSE_MODULES = (process.env.E2E_COURSE || 'all').split(',').filter(Boolean);
 
-export function setup(sources = ['fixtures/every-block', 'course']) {
+export function setup(sources = ['fixtures/every-block', 'course'], { targets, api } = {}) {
   const env = { P: {}, srv: null, browser: null, tmp: null };
   before(async () => {
-    const built = buildPackages(sources);
+    const built = buildPackages(sources, targets);
     env.tmp = built.dir;
     for (const [name, pk] of Object.entries(built.packages)) {
       if (pk.source === 'course' && !COURSE_MODULES.includes('all') && !COURSE_MODULES.includes(pk.module)) continue;
       env.P[name] = pk;
     }
-    env.srv = await startServer(Object.fromEntries(Object.entries(env.P).map(([k, v]) => [k, v.dir])));
+    env.srv = await startServer(Object.fromEntries(Object.entries(env.P).map(([k, v]) => [k, v.dir])), api ? await api() : null);
     env.browser = await launchBrowser();
   });
   after(async () => {
