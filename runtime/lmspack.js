@@ -374,29 +374,24 @@
   }
 
   // ---------------------------------------------------------------- xAPI (Tin Can launch) and cmi5
+  // What is sent and when: docs/xapi-cmi5.md. X.q: statements not yet stored; X.f: what the
+  // registration already sent (state document); X.lk: likert answers to send once settled.
 
-  // X: the session. act: the activity of cmi5-defined and completion statements; q: statements not
-  // yet stored (each with its own id, so a retry never stores one twice); f: what this registration
-  // already sent (completed, passed, failed), kept in the AU's state document.
-  var X = null, CMI5 = 'https://w3id.org/xapi/cmi5/context/', VERB = 'http://adlnet.gov/expapi/verbs/';
+  var X = null;
 
   function uuid() {
-    var b = new Uint8Array(16), h = '';
-    W.crypto.getRandomValues(b);
+    var b = W.crypto.getRandomValues(new Uint8Array(16)), h = '';
     b[6] = b[6] & 15 | 64;
     b[8] = b[8] & 63 | 128;
-    for (var i = 0; i < 16; i++) h += (b[i] + 256).toString(16).slice(1) + (i === 3 || i === 5 || i === 7 || i === 9 ? '-' : '');
+    for (var i = 0; i < 16; i++) h += (b[i] + 256).toString(16).slice(1) + (i & 1 && i > 2 && i < 10 ? '-' : '');
     return h;
   }
 
-  // A Tin Can actor may be the 0.9 form: every value in an array, mbox without mailto:.
   function agent(a) {
     var o = {};
-    Object.keys(a || {}).forEach(function (k) {
+    Object.keys(a).forEach(function (k) {
       var v = Array.isArray(a[k]) ? a[k][0] : a[k];
-      if (k === 'mbox' && String(v).indexOf('mailto:') !== 0) v = 'mailto:' + v;
-      if (k === 'account' && v && v.accountName) v = { homePage: v.accountServiceHomePage, name: v.accountName };
-      o[k] = v;
+      o[k] = k === 'mbox' && v.indexOf('mailto:') ? 'mailto:' + v : v;
     });
     return o;
   }
@@ -410,7 +405,6 @@
     });
   }
 
-  // GET a document: its JSON, null when there is none (404), an error otherwise.
   function fetchDoc(path, query) {
     return req('GET', path, query).then(function (r) {
       if (r.status === 404) return null;
@@ -425,28 +419,25 @@
     return q;
   }
 
-  function iso(ms) { return time2004(ms); }
-
   function clone(o) { return JSON.parse(JSON.stringify(o || {})); }
 
-  // Queue a statement. `defined`: a cmi5-defined statement (cmi5 category, object = the AU).
   function send(verb, object, result, defined, extra) {
     if (!X || X.over) return;
     var ctx = clone(X.ctx), ca = ctx.contextActivities = ctx.contextActivities || {}, t = Math.max(Date.now(), X.last + 1);
     X.last = t;
     if (X.reg) ctx.registration = X.reg;
     if (X.cmi5 && defined) {
-      ca.category = (ca.category || []).concat([{ id: CMI5 + 'categories/cmi5' }], extra ? [{ id: CMI5 + 'categories/moveon' }] : []);
+      ca.category = (ca.category || []).concat([{ id: D.xapi.cmi5 + 'categories/cmi5' }], extra ? [{ id: D.xapi.cmi5 + 'categories/moveon' }] : []);
       if (extra && X.ld.masteryScore !== undefined && result.success !== undefined) {
         ctx.extensions = ctx.extensions || {};
-        ctx.extensions[CMI5 + 'extensions/masteryscore'] = X.ld.masteryScore;
+        ctx.extensions[D.xapi.cmi5 + 'extensions/masteryscore'] = X.ld.masteryScore;
       }
     }
     if (object.id !== X.act) ca.parent = (ca.parent || []).concat([{ id: X.act }]);
     if (!X.cmi5) ca.grouping = (ca.grouping || []).concat([{ id: D.xapi.course }]);
     var s = {
       id: uuid(), actor: X.actor, timestamp: new Date(t).toISOString(), context: ctx,
-      verb: { id: verb.indexOf(':') > 0 ? verb : VERB + verb, display: { 'en-US': verb.replace(/.*\//, '') } },
+      verb: { id: D.xapi.verbs + verb },
       object: object
     };
     if (result) s.result = result;
@@ -454,74 +445,75 @@
     pump(false);
   }
 
-  // Send the queue in order, one request at a time; on failure keep it and retry with back-off.
-  function pump(keep) {
-    if (!X.q.length || (X.busy && !keep)) return;
-    var batch = X.q.slice(0, 100);
-    X.busy = true;
-    req('POST', 'statements', null, batch, keep).then(function (r) {
-      // 409: the LRS already has these ids (a retry of a request whose answer was lost).
-      if (!r.ok && r.status !== 409) throw new Error('HTTP ' + r.status);
-      X.q = X.q.filter(function (s) { return batch.indexOf(s) < 0; });
-      X.busy = false;
-      X.wait = 500;
-      pump(false);
-    }).catch(function (e) {
-      X.busy = false;
-      if (keep) return;
-      warn('statements not stored (' + e.message + '): retrying');
+  function pump(final) {
+    var batch = X.q.filter(function (s) { return X.fly.indexOf(s) < 0; }).slice(0, 20);
+    if (!batch.length || (X.fly.length && !final)) return;
+    X.fly = X.fly.concat(batch);
+    var done = function (ok) {
+      X.fly = X.fly.filter(function (s) { return batch.indexOf(s) < 0; });
+      if (ok) {
+        X.q = X.q.filter(function (s) { return batch.indexOf(s) < 0; });
+        X.wait = 500;
+        return pump(false);
+      }
       W.clearTimeout(X.retry);
       X.retry = W.setTimeout(function () { pump(false); }, X.wait = Math.min(2 * X.wait, 30000));
+    };
+    req('POST', 'statements', null, batch, true).then(function (r) {
+      if (!r.ok && r.status !== 409) throw new Error('HTTP ' + r.status);
+      done(true);
+    }).catch(function (e) {
+      warn('statements not stored (' + e.message + '): retrying');
+      done(false);
     });
+    if (final) pump(true);
   }
 
   function act(id, type, name) {
-    var o = { objectType: 'Activity', id: id, definition: { type: 'http://adlnet.gov/expapi/activities/' + type, name: {} } };
+    var o = { objectType: 'Activity', id: id, definition: { type: D.xapi.types + type, name: {} } };
     o.definition.name[D.xapi.lang] = name;
     return o;
   }
 
-  function xanswered(i, a, correct) {
-    var q = Q[i], o = act(q.iri, 'cmi.interaction', q.id), d = o.definition, ids = function (n, f) {
+  function xanswered(i, a, correct, settled) {
+    if (Q[i].kind === 'likert' && !settled) {
+      X.lk[i] = a;
+      return;
+    }
+    var q = Q[i], t = q.type, o = act(q.iri, 'cmi.interaction', q.id), d = o.definition, pt = patterns(q, 'scorm2004');
+    var ids = function (f) {
       var out = [];
-      for (var k = 0; k < n; k++) out.push({ id: f(k) });
+      for (var k = 0; k < q.count; k++) out.push({ id: f ? LETTERS[k] : String(k + (t === 'likert')) });
       return out;
-    }, letter = function (k) { return LETTERS[k]; };
+    };
     d.description = {};
     d.description[D.xapi.lang] = q.text;
-    d.interactionType = q.type;
-    var pt = patterns(q, 'scorm2004');
+    d.interactionType = t;
     if (pt.length) d.correctResponsesPattern = pt;
-    if (q.type === 'choice') d.choices = ids(q.count, letter);
-    if (q.type === 'sequencing') d.steps = ids(q.count, letter);
-    if (q.type === 'likert') d.scale = ids(q.count, function (k) { return String(k + 1); });
-    if (q.type === 'matching') { d.source = ids(q.count, String); d.target = ids(q.count, letter); }
-    var r = { response: response(q, a, 'scorm2004'), duration: iso(Date.now() - shownAt) };
+    if (t === 'choice' || t === 'sequencing') d.choices = ids(1);
+    if (t === 'likert') d.scale = ids();
+    if (t === 'matching') { d.source = ids(); d.target = ids(1); }
+    var r = { response: response(q, a, 'scorm2004'), duration: time2004(Date.now() - shownAt) };
     if (q.type !== 'likert') r.success = correct;
     send('answered', o, r);
   }
 
-  // Completion and success, each sent once per registration, never in Browse or Review.
   function judge() {
+    Object.keys(X.lk).forEach(function (i) { xanswered(i, X.lk[i], false, true); });
+    X.lk = {};
     if (X.mode !== 'Normal' || X.over) return;
-    var r = scoreOf(Q, S.a), f = finished(r), dur = iso(Date.now() - started), me = { objectType: 'Activity', id: X.act };
+    var r = scoreOf(Q, S.a), f = finished(r), dur = time2004(Date.now() - started), me = { objectType: 'Activity', id: X.act };
     var scored = r.score !== null && r.all, scaled = Math.round(r.score * 100) / 10000;
     var score = { scaled: scaled, raw: r.score, min: 0, max: 100 }, before = JSON.stringify(X.f);
-    if (!X.cmi5) {
-      if (f.end && !X.f.c) {
-        X.f.c = 1;
-        send('completed', me, scored ? { completion: true, success: scaled >= D.mastery_score / 100, score: score, duration: dur } : { completion: true, duration: dur });
-      }
-    } else {
-      if (f.done && !X.f.c) {
-        X.f.c = 1;
-        send('completed', me, { completion: true, duration: dur }, true, true);
-      }
-      var pass = X.ld.masteryScore !== undefined ? X.ld.masteryScore : D.mastery_score / 100;
-      if (scored && !X.f.p && !X.f.f) {
-        X.f[scaled >= pass ? 'p' : 'f'] = 1;
-        send(scaled >= pass ? 'passed' : 'failed', me, { score: score, success: scaled >= pass, duration: dur }, true, true);
-      }
+    var pass = X.ld.masteryScore !== undefined ? X.ld.masteryScore : D.mastery_score / 100, c = { completion: true, duration: dur };
+    if ((X.cmi5 ? f.done : f.end) && !X.f.c) {
+      X.f.c = 1;
+      if (scored && !X.cmi5) { c.success = scaled >= pass; c.score = score; }
+      send('completed', me, c, true, true);
+    }
+    if (X.cmi5 && scored && !X.f.p && !X.f.f) {
+      X.f[scaled >= pass ? 'p' : 'f'] = 1;
+      send(scaled >= pass ? 'passed' : 'failed', me, { score: score, success: scaled >= pass, duration: dur }, true, true);
     }
     if (JSON.stringify(X.f) !== before) xsave(false);
   }
@@ -532,32 +524,28 @@
       .catch(function (e) { warn('state not saved: ' + e.message); });
   }
 
-  // The end of the session: terminated (cmi5, or a finished Tin Can attempt) or suspended, then
-  // everything still queued goes out in a request that outlives the page.
   function xend(exit) {
     if (X.over) return;
+    judge();
     xsave(true);
-    var f = finished(scoreOf(Q, S.a)), dur = { duration: iso(Date.now() - started) };
+    var f = finished(scoreOf(Q, S.a)), dur = { duration: time2004(Date.now() - started) };
     send(X.cmi5 || f.end ? 'terminated' : 'suspended', { objectType: 'Activity', id: X.act }, dur, true);
     X.over = true;
     pump(true);
+    try { if (X.cmi5) W.sessionStorage.setItem(X.key, '-'); } catch (e) { /* storage unavailable */ }
     if (exit && X.ld.returnURL) W.setTimeout(function () { W.location.href = X.ld.returnURL; }, 300);
   }
 
-  // Start a session from the launch query; false when there is none (then: no LMS, local storage).
   function xstart(done) {
     var p = {};
-    (W.location.search.slice(1) ? W.location.search.slice(1).split('&') : []).forEach(function (kv) {
-      var i = kv.indexOf('=');
-      p[decodeURIComponent(kv.slice(0, i < 0 ? kv.length : i))] = decodeURIComponent(kv.slice(i < 0 ? kv.length : i + 1).replace(/\+/g, ' '));
-    });
+    new W.URLSearchParams(W.location.search).forEach(function (v, k) { p[k] = v; });
     var cmi5 = D.api === 'cmi5';
     if (!p.endpoint || !p.actor || (cmi5 && !(p.fetch && p.registration && p.activityId))) return false;
     var fail = function (e) { notice('Your progress cannot be recorded: ' + e.message); warn(e.message); X.over = true; done(); };
     try {
       X = {
         cmi5: cmi5, ep: p.endpoint.replace(/\/?$/, '/'), auth: p.auth, reg: p.registration, ctx: {}, ld: {},
-        act: (cmi5 ? p.activityId : p.activity_id) || D.xapi.module, q: [], wait: 500, last: 0, f: {}, mode: 'Normal', seen: {}
+        act: (cmi5 ? p.activityId : p.activity_id) || D.xapi.module, q: [], fly: [], lk: {}, wait: 500, last: 0, f: {}, mode: 'Normal', seen: {}
       };
       X.actor = cmi5 ? JSON.parse(p.actor) : agent(JSON.parse(p.actor));
     } catch (e) {
@@ -568,9 +556,9 @@
     }
     var token = Promise.resolve();
     if (cmi5) {
-      var key = 'lmspack:token:' + p.fetch, saved = null;
+      var key = X.key = 'lmspack:token:' + p.fetch, saved = null;
       try { saved = W.sessionStorage.getItem(key); } catch (e) { saved = null; }
-      token = saved ? Promise.resolve(saved) : W.fetch(p.fetch, { method: 'POST', credentials: 'omit' }).then(function (r) { return r.json(); }).then(function (j) {
+      token = saved === '-' ? Promise.reject(new Error('this session has ended; launch the module again from your LMS')) : saved ? Promise.resolve(saved) : W.fetch(p.fetch, { method: 'POST', credentials: 'omit' }).then(function (r) { return r.json(); }).then(function (j) {
         if (!j['auth-token']) throw new Error('the LMS refused the launch (' + (j['error-text'] || j['error-code']) + ')');
         try { W.sessionStorage.setItem(key, j['auth-token']); } catch (e) { /* storage unavailable */ }
         return j['auth-token'];
@@ -599,12 +587,9 @@
       restore(st.s || '');
       send(!cmi5 && st.s ? 'resumed' : 'initialized', { objectType: 'Activity', id: X.act }, null, true);
       if (cmi5 && X.ld.returnURL) {
-        var b = doc.createElement('button');
-        b.type = 'button';
-        b.className = 'lp-btn';
-        b.textContent = 'Exit';
+        var b = $('#lp-exit');
+        b.hidden = false;
         b.addEventListener('click', function () { xend(true); });
-        $('.lp-nav').appendChild(b);
       }
       done();
     }).catch(fail);
@@ -625,6 +610,12 @@
     $('#lp-prev').disabled = cur === 0;
     $('#lp-next').disabled = cur === pages.length - 1;
     $('#lp-progress').textContent = 'Page ' + (cur + 1) + ' of ' + pages.length;
+    // Contents: the current page marked for assistive technology and in bold, visited ones in words.
+    $$('.lp-toc a').forEach(function (a, j) {
+      if (j === cur) a.setAttribute('aria-current', 'page');
+      else a.removeAttribute('aria-current');
+      a.lastChild.textContent = S.v[j] ? ' (visited)' : '';
+    });
     if (focus) {
       var h = $('h1', pages[cur]);
       try { W.scrollTo(0, 0); } catch (e) { /* not supported */ }
@@ -649,7 +640,7 @@
         picked = inputs.filter(function (x) { return x.checked; }).map(function (x) { return Number(x.value); });
         return picked.length ? picked : null;
       case 'fill-in':
-        picked = $('input[type=text]', el).value.trim();
+        picked = $('input[type=text]', el).value.replace(CTRL, '').trim();
         return picked ? picked : null;
       case 'matching':
         picked = $$('select', el).map(function (s) { return s.value === '' ? -1 : Number(s.value); });
@@ -733,6 +724,7 @@
     };
     $('.lp-check', el).addEventListener('click', check);
     var text = $('input[type=text]', el);
+    if (text && q.max) text.maxLength = q.max;
     if (text) text.addEventListener('keydown', function (e) { if (e.key === 'Enter') { e.preventDefault(); check(); } });
     if (i in S.a) {
       fill(q, el, S.a[i]);
@@ -743,14 +735,39 @@
 
   // ---------------------------------------------------------------- other blocks
 
+  // Control characters other than \n and \t are dropped from free text: then no character takes
+  // more than 2 in suspend_data, the worst case the build's text_max is computed for.
+  var CTRL = /[\0-\x08\x0b-\x1f]/g, said = 0;
+
+  // "120 of 400 characters" under a text box; near the limit, said once typing pauses.
+  function count(t, speak) {
+    var max = D.text_max, n = t.value.length, c = $('#' + t.id + '-n');
+    if (!c) return;
+    c.textContent = n + ' of ' + max + ' characters';
+    if (!speak) return;
+    W.clearTimeout(said);
+    if (max - n <= max / 10) said = W.setTimeout(function () { $('#lp-live').textContent = (max - n) + ' characters left'; }, 1000);
+  }
+
   function initText(el, k) {
     var areas = $$('textarea', el), b = B[k];
     var value = S.b[k];
     areas.forEach(function (t, j) {
       var v = b.kind === 'reflection' ? value : value && value[j];
       if (typeof v === 'string') t.value = v;
+      if (D.text_max) {
+        t.maxLength = D.text_max;
+        var c = para('', 'lp-count');
+        c.id = t.id + '-n';
+        t.setAttribute('aria-describedby', ((t.getAttribute('aria-describedby') || '') + ' ' + c.id).trim());
+        t.parentNode.insertBefore(c, t.nextSibling);
+        count(t);
+      }
       t.addEventListener('input', function () {
+        var v = t.value.replace(CTRL, '');
+        if (v !== t.value) t.value = v;
         S.b[k] = b.kind === 'reflection' ? t.value : areas.map(function (x) { return x.value; });
+        count(t, true);
         save();
       });
     });
@@ -762,11 +779,30 @@
     var lines = [b.title, ''];
     areas.forEach(function (t, j) { lines.push(b.fields[j], t.value.trim() || '-', ''); });
     lines.push(D.course.title + ' - ' + D.module.title);
+    saveFile(b.id + '.txt', lines, 'text/plain');
+  }
+
+  // Every reflection and action plan of the module, as Markdown.
+  function notes() {
+    var out = ['# ' + D.module.title, '', D.course.title, ''];
+    $$('[data-b]').forEach(function (el) {
+      var b = B[el.dataset.b];
+      if (!b || b.kind === 'scenario') return;
+      out.push('## ' + (b.title || ($('.lp-prompt', el) || $('label', el)).textContent.replace(/\s+/g, ' ').trim()), '');
+      $$('textarea', el).forEach(function (t) {
+        if (b.fields) out.push('### ' + $('label[for="' + t.id + '"]').textContent.trim(), '');
+        out.push(t.value.trim() || '-', '');
+      });
+    });
+    saveFile(D.module.id + '-notes.md', out, 'text/markdown');
+  }
+
+  function saveFile(name, lines, type) {
     try {
-      var blob = new W.Blob(['\ufeff' + lines.join('\r\n') + '\r\n'], { type: 'text/plain;charset=utf-8' });
+      var blob = new W.Blob(['\ufeff' + lines.join('\r\n') + '\r\n'], { type: type + ';charset=utf-8' });
       var url = W.URL.createObjectURL(blob), a = doc.createElement('a');
       a.href = url;
-      a.download = b.id + '.txt';
+      a.download = name;
       doc.body.appendChild(a);
       a.click();
       a.remove();
@@ -778,14 +814,11 @@
 
   function initScenario(el, k) {
     var steps = $$('.lp-step', el), box = $('.lp-consequence', el), start = Number(el.dataset.start);
-    var render = function (path, focus) {
-      var at = start, last = null;
-      path.forEach(function (c) {
-        var btn = $('.lp-choice[data-choice="' + c + '"]', steps[at]);
-        if (!btn) return;
-        last = btn;
-        at = Number(btn.dataset.next);
-      });
+    // The state is the learner's last decision, [step, choice] ([] at the start): a scenario
+    // that loops keeps a state of fixed length.
+    var render = function (st, focus) {
+      var last = st.length === 2 && steps[st[0]] ? $('.lp-choice[data-choice="' + st[1] + '"]', steps[st[0]]) : null;
+      var at = last ? Number(last.dataset.next) : start;
       steps.forEach(function (s, j) { s.hidden = j !== at; });
       box.textContent = '';
       box.hidden = !last;
@@ -796,18 +829,18 @@
       }
       if (focus) (last ? box : steps[at]).focus();
     };
-    var path = Array.isArray(S.b[k]) ? S.b[k] : [];
+    var st = Array.isArray(S.b[k]) ? S.b[k] : [];
     el.addEventListener('click', function (e) {
       var t = e.target.closest ? e.target.closest('button') : null;
       if (!t) return;
-      if (t.classList.contains('lp-choice')) path.push(Number(t.dataset.choice));
-      else if (t.classList.contains('lp-restart')) path = [];
+      if (t.classList.contains('lp-choice')) st = [steps.indexOf(t.closest('.lp-step')), Number(t.dataset.choice)];
+      else if (t.classList.contains('lp-restart')) st = [];
       else return;
-      S.b[k] = path.slice();
-      render(path, true);
+      S.b[k] = st;
+      render(st, true);
       save();
     });
-    render(path, false);
+    render(st, false);
   }
 
   // A link that replaced the SCO's page would end the LMS session: links open in a new tab.
@@ -854,6 +887,16 @@
       else initText(el, k);
     });
     links();
+    $$('.lp-toc a').forEach(function (a, j) {
+      a.addEventListener('click', function (e) { e.preventDefault(); show(j, true); });
+    });
+    var n = $('#lp-notes');
+    if (n && B.some(function (b) { return b.kind !== 'scenario'; })) {
+      n.hidden = false;
+      n.addEventListener('click', notes);
+    }
+    // Print the whole module: every page (the style sheet) and every panel open.
+    W.addEventListener('beforeprint', function () { $$('details').forEach(function (d) { d.open = true; }); });
     $('#lp-prev').addEventListener('click', function () { show(cur - 1, true); });
     $('#lp-next').addEventListener('click', function () { show(cur + 1, true); });
     doc.addEventListener('visibilitychange', function () {

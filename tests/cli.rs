@@ -539,3 +539,56 @@ fn unzip_manifest(zip: &Path) -> String {
     std::io::Read::read_to_string(&mut a.by_name("imsmanifest.xml").unwrap(), &mut s).unwrap();
     s
 }
+
+#[test]
+fn the_xapi_activity_base_must_be_an_absolute_iri() {
+    let c = Course::new();
+    c.edit(
+        "course/course.yaml",
+        "modules:",
+        "xapi:\n  activity_base: not an iri\nmodules:",
+    );
+    content_error(
+        &c,
+        "course/course.yaml:9:18",
+        &["bad-value", "absolute IRI"],
+    );
+    let c = Course::new();
+    c.edit(
+        "course/course.yaml",
+        "modules:",
+        "xapi:\n  base: x\nmodules:",
+    );
+    let err = stderr(&c.build().code(1));
+    assert!(err.contains("base"), "{err}");
+}
+
+#[test]
+fn the_xapi_activity_base_prefixes_every_activity_id() {
+    let c = Course::new();
+    c.edit(
+        "course/course.yaml",
+        "modules:",
+        "xapi:\n  activity_base: https://learning.example.org/xapi/test-course/\nmodules:",
+    );
+    c.lmspack(&["build", "course", "--out", "dist", "--target", "xapi,cmi5"])
+        .success();
+    let text = |zip: &str, name: &str| {
+        let mut z = zip::ZipArchive::new(fs::File::open(c.path(zip)).unwrap()).unwrap();
+        std::io::read_to_string(z.by_name(name).unwrap()).unwrap()
+    };
+    let tincan = text("dist/first-xapi.zip", "tincan.xml");
+    assert!(
+        tincan.contains(r#"<activity id="https://learning.example.org/xapi/test-course/first" type="http://adlnet.gov/expapi/activities/module">"#),
+        "{tincan}"
+    );
+    assert!(tincan.contains(r#"id="https://learning.example.org/xapi/test-course/first/q-two""#));
+    let cmi5 = text("dist/first-cmi5.zip", "cmi5.xml");
+    assert!(cmi5.contains(r#"<au id="https://learning.example.org/xapi/test-course/first" moveOn="CompletedOrPassed" masteryScore="0.8" launchMethod="AnyWindow">"#), "{cmi5}");
+    assert!(cmi5.contains(
+        r#"<objective idref="https://learning.example.org/xapi/test-course/first/objectives/1"/>"#
+    ));
+    for zip in ["dist/first-xapi.zip", "dist/first-cmi5.zip"] {
+        c.lmspack(&["validate", "--strict", zip]).success();
+    }
+}

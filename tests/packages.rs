@@ -22,11 +22,15 @@ fn descriptor_name(tree: &Tree) -> &'static str {
     DESCRIPTORS
         .into_iter()
         .find(|d| tree.contains_key(*d))
-        .expect("every package has a descriptor")
+        .expect("every package but a web site has a descriptor")
 }
 
-/// The package's descriptor (manifest, cmi5.xml or tincan.xml), as text.
+/// The package's descriptor (manifest, cmi5.xml or tincan.xml), as text; for a web site (no
+/// descriptor), its list of files.
 fn manifest(tree: &Tree) -> String {
+    if !DESCRIPTORS.iter().any(|d| tree.contains_key(*d)) {
+        return tree.keys().map(|k| format!("{k}\n")).collect();
+    }
     match &tree[descriptor_name(tree)] {
         Content::Bytes(b) => String::from_utf8(b.to_vec()).unwrap(),
         Content::Disk(_) => unreachable!("descriptors are generated"),
@@ -85,6 +89,17 @@ fn the_check_catches_a_broken_manifest() {
     let course = load("fixtures/minimal");
     for t in target::all() {
         let mut tree = t.layout(&course, Unit::Course).unwrap();
+        if t.name() == "web" {
+            // A web site has no descriptor: its check is that every local link resolves.
+            assert!(t.check(&tree).is_empty());
+            tree.remove("lmspack/lmspack.css");
+            let problems = t.check(&tree);
+            assert!(
+                problems.iter().any(|p| p.contains("lmspack/lmspack.css")),
+                "{problems:?}"
+            );
+            continue;
+        }
         let broken = manifest(&tree)
             .replacen("identifierref=\"RES-", "identifierref=\"XRES-", 1)
             .replacen(".html</url>", ".htm</url>", 1)
@@ -142,6 +157,41 @@ fn copy_dir(from: &Path, to: &Path) {
             std::fs::copy(e.path(), to.join(e.file_name())).unwrap();
         }
     }
+}
+
+#[test]
+fn web_sites_are_the_player_with_a_menu_for_a_course() {
+    let course = load("fixtures/every-block");
+    let web = target::by_name("web").unwrap();
+    let module = web
+        .layout(&course, Unit::Module(&course.modules[0]))
+        .unwrap();
+    let html = match &module["index.html"] {
+        Content::Bytes(b) => String::from_utf8(b.to_vec()).unwrap(),
+        Content::Disk(_) => unreachable!(),
+    };
+    assert!(
+        html.contains(r#""api":"standalone""#),
+        "the standalone adapter"
+    );
+    assert!(!module
+        .keys()
+        .any(|k| k.ends_with(".xml") || k.ends_with(".xsd")));
+    let site = web.layout(&course, Unit::Course).unwrap();
+    let menu = match &site["index.html"] {
+        Content::Bytes(b) => String::from_utf8(b.to_vec()).unwrap(),
+        Content::Disk(_) => unreachable!(),
+    };
+    assert!(menu.contains(r#"<a href="all-blocks.html">"#), "{menu}");
+    assert!(site.contains_key("all-blocks.html"));
+    // A page that links to a file the site lacks fails the check.
+    let mut broken = site;
+    broken.insert(
+        "all-blocks.html".into(),
+        Content::bytes(r#"<img src="images/missing.png" alt=""><a href="../out.html">x</a>"#),
+    );
+    let problems = web.check(&broken);
+    assert_eq!(problems.len(), 2, "{problems:?}");
 }
 
 // ---- property test --------------------------------------------------------------------------

@@ -25,7 +25,7 @@ pub struct Args {
     /// Where packages and build.json are written.
     #[arg(long, short, default_value = "dist")]
     out: PathBuf,
-    /// Targets, comma-separated: scorm12, scorm2004, or all. Default: the course's `targets`, else all.
+    /// Targets, comma-separated: scorm12, scorm2004, xapi, cmi5, web, or all. Default: the course's `targets`, else all.
     #[arg(long, short, value_delimiter = ',')]
     target: Vec<String>,
     /// Only this module (by id); repeat for several.

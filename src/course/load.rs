@@ -1,6 +1,7 @@
 //! Read a course folder into a checked [`Course`], collecting every problem on the way.
 
 use super::blocks::{self, DeclaredId};
+use super::budget;
 use super::markdown::{self, Context, Piece};
 use super::model::*;
 use super::raw;
@@ -169,7 +170,7 @@ impl Loader<'_> {
         }
         let theme = self.theme(&doc, raw.theme);
         let activity_base = self.activity_base(&doc, raw.xapi);
-        let targets = raw
+        let targets: Vec<String> = raw
             .targets
             .unwrap_or_default()
             .into_iter()
@@ -200,6 +201,11 @@ impl Loader<'_> {
             modules.push(module.0);
         }
         self.duplicate_block_ids();
+        if targets.is_empty() || targets.iter().any(|t| t == "scorm12" || t == "all") {
+            for m in &modules {
+                self.text_budget(m);
+            }
+        }
         Some(Course {
             id: id?,
             title: raw.title,
@@ -580,6 +586,54 @@ impl Loader<'_> {
                 .hint("it is not copied into the package; reference it from a page, or delete it"),
             );
         }
+    }
+
+    /// Warn when SCORM 1.2's 4096 characters of `suspend_data` leave the module's text fields
+    /// less than [`budget::FLOOR`] characters each (see [`budget`]).
+    fn text_budget(&mut self, module: &Module) {
+        let worst = budget::worst(module);
+        let Some(limit) = worst
+            .limit(budget::SCORM12_MAX)
+            .filter(|l| *l < budget::FLOOR)
+        else {
+            return;
+        };
+        let texts: Vec<&Slug> = module
+            .blocks()
+            .filter(|b| matches!(b, Block::Reflection(_) | Block::ActionPlan(_)))
+            .filter_map(Block::id)
+            .collect();
+        let at = |id: &Slug| {
+            self.block_ids
+                .iter()
+                .find(|d| &d.id == id)
+                .map(|d| d.at.clone())
+        };
+        let Some(first) = texts.first().and_then(|id| at(id)) else {
+            return;
+        };
+        let mut d = Diagnostic::warning(
+            "text-budget",
+            format!(
+                "under SCORM 1.2, module `{}` leaves its {} text fields {limit} characters each in suspend_data (fewer than {})",
+                module.id,
+                worst.texts,
+                budget::FLOOR
+            ),
+        )
+        .at(first)
+        .label("free text here and in the module's other text fields")
+        .hint(format!(
+            "SCORM 1.2 keeps 4096 characters of learner state; the fields get {} characters, and what does not fit is kept in the learner's browser only",
+            budget::FLOOR
+        ))
+        .hint("split the module, or use fewer reflection and action-plan fields (SCORM 2004, xAPI and cmi5 have room)");
+        for id in texts.iter().skip(1) {
+            if let Some(l) = at(id) {
+                d = d.related(l, "another text field");
+            }
+        }
+        self.diagnostics.push(d);
     }
 
     fn duplicate_block_ids(&mut self) {

@@ -1,6 +1,7 @@
 //! Load: course sources → a checked, typed [`model::Course`].
 
 pub mod blocks;
+pub mod budget;
 pub mod load;
 pub mod markdown;
 pub mod model;

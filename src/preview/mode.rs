@@ -44,8 +44,10 @@ impl Lms {
 impl Mode {
     /// Every mode, in the order the index page lists them: each target, then the web player.
     pub fn all() -> Vec<Mode> {
+        // The `web` target's module package is the preview's own `Web` mode.
         target::all()
             .into_iter()
+            .filter(|t| t.name() != "web")
             .map(Mode::Package)
             .chain([Mode::Web])
             .collect()

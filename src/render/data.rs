@@ -21,6 +21,10 @@ struct Data<'a> {
     pages: Vec<&'a str>,
     questions: Vec<QuestionData<'a>>,
     blocks: Vec<BlockData<'a>>,
+    /// The `maxlength` of each free-text field: what keeps `suspend_data` within the LMS's limit
+    /// (see [`crate::course::budget`]); absent without text fields.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    text_max: Option<usize>,
     /// xAPI and cmi5: the activity ids of the course and the module.
     #[serde(skip_serializing_if = "Option::is_none")]
     xapi: Option<XapiData>,
@@ -33,6 +37,11 @@ struct XapiData {
     /// The activity id of each page (the object of `experienced`).
     pages: Vec<String>,
     lang: String,
+    /// IRI prefixes of the xAPI verbs and activity types, and of the cmi5 context vocabulary (the
+    /// runtime holds no URL).
+    verbs: &'static str,
+    types: &'static str,
+    cmi5: &'static str,
 }
 
 #[derive(Serialize)]
@@ -70,6 +79,9 @@ struct QuestionData<'a> {
     answers: Option<&'a [String]>,
     #[serde(skip_serializing_if = "Option::is_none")]
     case_sensitive: Option<bool>,
+    /// Fill-in: the `maxlength` of the answer box.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    max: Option<usize>,
     /// xAPI and cmi5: the activity id of the question.
     #[serde(skip_serializing_if = "Option::is_none")]
     iri: Option<String>,
@@ -111,6 +123,7 @@ pub fn json(course: &Course, module: &Module, api: Api) -> Result<String, String
                     answer: None,
                     answers: None,
                     case_sensitive: None,
+                    max: None,
                     iri: None,
                 }),
                 Block::Reflection(r) => blocks.push(BlockData {
@@ -173,9 +186,20 @@ pub fn json(course: &Course, module: &Module, api: Api) -> Result<String, String
                 })
                 .collect(),
             lang: course.language.clone(),
+            verbs: "http://adlnet.gov/expapi/verbs/",
+            types: "http://adlnet.gov/expapi/activities/",
+            cmi5: "https://w3id.org/xapi/cmi5/context/",
         }),
         questions,
         blocks,
+        text_max: crate::course::budget::text_limit(
+            module,
+            if api == Api::Scorm12 {
+                crate::course::budget::SCORM12_MAX
+            } else {
+                crate::course::budget::SCORM2004_MAX
+            },
+        ),
     };
     let json = serde_json::to_string(&data)
         .map_err(|e| format!("cannot write the data of module `{}`: {e}", module.id))?;
@@ -196,6 +220,7 @@ fn question(q: &Question, page: usize) -> QuestionData<'_> {
         answer: None,
         answers: None,
         case_sensitive: None,
+        max: None,
         iri: None,
     };
     match &q.kind {
@@ -222,6 +247,7 @@ fn question(q: &Question, page: usize) -> QuestionData<'_> {
             d.interaction = "fill-in";
             d.answers = Some(answers);
             d.case_sensitive = Some(*case_sensitive);
+            d.max = Some(crate::course::budget::fill_in_max(answers));
         }
         QuestionKind::Matching { pairs } => {
             d.interaction = "matching";

@@ -7,6 +7,7 @@ pub mod cmi5;
 mod scorm;
 pub mod scorm12;
 pub mod scorm2004;
+pub mod web;
 pub mod xapi;
 mod xml;
 
@@ -69,6 +70,7 @@ pub fn all() -> Vec<&'static dyn Target> {
         &scorm2004::Scorm2004,
         &xapi::Xapi,
         &cmi5::Cmi5,
+        &web::Web,
     ]
 }
 

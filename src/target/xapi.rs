@@ -148,7 +148,8 @@ fn activity(w: &mut Writer, course: &Course, m: &Module, launch: Option<(&str, &
 
 /// One activity per question and likert item, with the interaction definition the runtime also
 /// sends in its `answered` statements (component ids: letters for options and items, `0`, `1`, …
-/// for matching sources, `1`…`n` for likert points).
+/// for matching sources, `1`…`n` for likert points; sequencing items are `choices`, as xAPI
+/// defines them).
 fn questions(w: &mut Writer, course: &Course, m: &Module) {
     let text = |h: &str| render::plain_text(h);
     for block in m.blocks() {
@@ -239,7 +240,7 @@ fn questions(w: &mut Writer, course: &Course, m: &Module) {
                         .enumerate()
                         .map(|(i, s)| (letter(i), text(s.as_str())))
                         .collect();
-                    w.components("steps", &steps);
+                    w.components("choices", &steps);
                 }
             },
             _ => {}

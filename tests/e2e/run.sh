@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Real-browser tests of the learner runtime: Debian's Chromium + scorm-again (the LMS API) +
-# axe-core, driven by playwright-core under `node --test`. Installs what it needs.
+# axe-core, a mock cmi5 LMS and the Ralph LRS, driven by playwright-core under `node --test`.
+# Installs what it needs.
 # Usage: tests/e2e/run.sh            (E2E_COURSE=<module id>[,...] limits the course/ modules)
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
@@ -22,10 +23,17 @@ if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modu
   npm ci --no-audit --no-fund --loglevel=error
 fi
 
+# Ralph, the LRS of the Tin Can tests, in a virtualenv of its own (PyPI; 5.1.0 omits `requests`).
+if [ -z "${RALPH_BIN:-}" ] && [ ! -x .venv/bin/ralph ]; then
+  python3 -m venv --help >/dev/null 2>&1 && python3 -c 'import ensurepip' 2>/dev/null || apt_install python3-venv
+  python3 -m venv .venv
+  .venv/bin/pip install --quiet --disable-pip-version-check 'ralph-malph[lrs,cli]==5.1.0' requests
+fi
+
 if [ -z "${LMSPACK_BIN:-}" ]; then
   (cd "$repo" && cargo build --locked --quiet)
   export LMSPACK_BIN="$repo/target/debug/lmspack"
 fi
 
 # Hard bound on the whole run; each test has its own timeout too.
-exec timeout -k 10 300 node --test --test-concurrency=1 --test-timeout=90000 test/
+exec timeout -k 10 600 node --test --test-concurrency=1 --test-timeout=90000 test/

@@ -19,7 +19,7 @@ export function buildPackages(sources, targets = ['scorm12', 'scorm2004'], mode 
     const dest = path.join(out, src.replace(/[^\w-]+/g, '_'));
     execFileSync(bin, ['build', path.join(REPO, src), '--out', dest, '--target', targets.join(','), '--package', mode, '--quiet'], { stdio: 'inherit' });
     for (const zip of fs.readdirSync(dest).filter((f) => f.endsWith('.zip')).sort()) {
-      const m = /^(.*)-(scorm12|scorm2004|xapi|cmi5)\.zip$/.exec(zip);
+      const m = /^(.*)-(scorm12|scorm2004|xapi|cmi5|web)\.zip$/.exec(zip);
       if (!m) continue;
       const name = `${m[1]}-${m[2]}`;
       const dir = path.join(dest, name);
@@ -39,8 +39,9 @@ export function moduleData(dir) {
   return JSON.parse(m[1]);
 }
 
-/** Launch href of the first SCO in the manifest. */
+/** Launch href of the first SCO in the manifest (a web site, which has none: its index.html). */
 export function launchHref(dir) {
+  if (!fs.existsSync(path.join(dir, 'imsmanifest.xml')) && fs.existsSync(path.join(dir, 'index.html'))) return 'index.html';
   const xml = fs.readFileSync(path.join(dir, 'imsmanifest.xml'), 'utf8');
   const res = [...xml.matchAll(/<resource\b[^>]*>/g)].map((m) => m[0]).find((t) => /scormtype\s*=\s*["']sco["']/i.test(t));
   const href = res && (/\bhref\s*=\s*["']([^"']+)["']/.exec(res) || [])[1];
@@ -55,4 +56,25 @@ function overlayRuntime(dir) {
   const css = path.join(dir, 'lmspack/lmspack.css');
   const theme = fs.readFileSync(css, 'utf8').split('\n')[0];
   fs.writeFileSync(css, theme + '\n' + fs.readFileSync(path.join(REPO, 'runtime/lmspack.css'), 'utf8'));
+}
+
+/** The AUs of an unzipped cmi5 package's cmi5.xml: { id, moveOn, masteryScore, url }. */
+export function cmi5Aus(dir) {
+  const xml = fs.readFileSync(path.join(dir, 'cmi5.xml'), 'utf8');
+  return [...xml.matchAll(/<au\b([^>]*)>([\s\S]*?)<\/au>/g)].map(([, attrs, body]) => {
+    const attr = (n) => (new RegExp(`\\b${n}="([^"]*)"`).exec(attrs) || [])[1];
+    return {
+      id: attr('id'), moveOn: attr('moveOn'), url: /<url>([^<]*)<\/url>/.exec(body)[1],
+      masteryScore: attr('masteryScore') === undefined ? undefined : Number(attr('masteryScore')),
+    };
+  });
+}
+
+/** The activities of an unzipped Tin Can package's tincan.xml, in order: { id, type, launch }. */
+export function tincanActivities(dir) {
+  const xml = fs.readFileSync(path.join(dir, 'tincan.xml'), 'utf8');
+  return [...xml.matchAll(/<activity\b([^>]*)>([\s\S]*?)<\/activity>/g)].map(([, attrs, body]) => ({
+    id: /\bid="([^"]*)"/.exec(attrs)[1], type: (/\btype="([^"]*)"/.exec(attrs) || [])[1],
+    launch: (/<launch[^>]*>([^<]*)<\/launch>/.exec(body) || [])[1],
+  }));
 }

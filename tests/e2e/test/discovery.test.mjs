@@ -11,7 +11,7 @@ import { launchHref, moduleData, REPO } from '../lib/packages.mjs';
 import { Learner, answer, questionState } from '../lib/learner.mjs';
 import { TIMESPAN_12, DURATION_2004, names, assertClean, assertEndedOnce } from '../lib/scorm.mjs';
 
-const env = setup(['fixtures/every-block']);
+const env = setup(['fixtures/every-block'], { targets: ['scorm12', 'scorm2004', 'web'] });
 const T = { timeout: 30_000 };
 
 for (const std of ['scorm12', 'scorm2004']) {
@@ -41,8 +41,9 @@ for (const std of ['scorm12', 'scorm2004']) {
   }
 }
 
-test('standalone (no LMS): a visible "not connected" notice, progress kept in localStorage across a reload', T, async () => {
-  const name = 'all-blocks-scorm2004', pk = env.P[name], data = moduleData(pk.dir);
+test('standalone (the web package, no LMS): a visible "not connected" notice, progress kept in localStorage across a reload', T, async () => {
+  const name = 'all-blocks-web', pk = env.P[name], data = moduleData(pk.dir);
+  assert.equal(data.api, 'standalone');
   const ctx = await newContext(env.browser);
   try {
     const page = await ctx.newPage();
