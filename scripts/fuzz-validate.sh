@@ -51,10 +51,12 @@ done
 before=$(find "$artifacts" -type f | wc -l)
 log=$(mktemp)
 trap 'rm -f "$log"' EXIT
+parallel=()
+[ "$jobs" -le 1 ] || parallel=(-jobs="$jobs" -workers="$jobs")
 set +e
 cargo +nightly fuzz run "$target" "$corpus" -- \
   -max_total_time="$secs" -max_len=65536 -timeout=20 -rss_limit_mb=2048 \
-  -jobs="$jobs" -workers="$jobs" -print_final_stats=1 2>&1 | tee "$log"
+  -print_final_stats=1 "${parallel[@]}" 2>&1 | tee "$log"
 status=${PIPESTATUS[0]}
 set -e
 # With -jobs, each job logs to fuzz-N.log in the working directory.

@@ -592,3 +592,27 @@ fn the_xapi_activity_base_prefixes_every_activity_id() {
         c.lmspack(&["validate", "--strict", zip]).success();
     }
 }
+
+#[test]
+fn too_many_text_fields_for_scorm12_is_a_warning_at_the_block() {
+    let c = Course::new();
+    let mut page = std::fs::read_to_string(c.path("course/01-first/pages/intro.md")).unwrap();
+    let first_line = page.lines().count() + 3;
+    for i in 0..20 {
+        page.push_str(&format!("\n```reflection\nid: r{i}\nprompt: Thought {i}?\n```\n"));
+    }
+    c.write("course/01-first/pages/intro.md", &page);
+    let err = stderr(&c.lmspack(&["check", "course"]).success());
+    let at = format!("[course/01-first/pages/intro.md:{first_line}:5]");
+    assert!(
+        err.contains("warning[text-budget]") && err.contains(&at),
+        "expected {at} in:\n{err}"
+    );
+    // Four fields have room enough.
+    c.write(
+        "course/01-first/pages/intro.md",
+        &page.split("\n```reflection\nid: r4").next().unwrap().to_owned(),
+    );
+    let err = stderr(&c.lmspack(&["check", "course"]).success());
+    assert!(!err.contains("text-budget"), "{err}");
+}

@@ -628,7 +628,7 @@ impl Loader<'_> {
             budget::FLOOR
         ))
         .hint("split the module, or use fewer reflection and action-plan fields (SCORM 2004, xAPI and cmi5 have room)");
-        for id in texts.iter().skip(1) {
+        for id in texts.iter().skip(1).take(3) {
             if let Some(l) = at(id) {
                 d = d.related(l, "another text field");
             }
