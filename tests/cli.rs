@@ -599,7 +599,9 @@ fn too_many_text_fields_for_scorm12_is_a_warning_at_the_block() {
     let mut page = std::fs::read_to_string(c.path("course/01-first/pages/intro.md")).unwrap();
     let first_line = page.lines().count() + 3;
     for i in 0..20 {
-        page.push_str(&format!("\n```reflection\nid: r{i}\nprompt: Thought {i}?\n```\n"));
+        page.push_str(&format!(
+            "\n```reflection\nid: r{i}\nprompt: Thought {i}?\n```\n"
+        ));
     }
     c.write("course/01-first/pages/intro.md", &page);
     let err = stderr(&c.lmspack(&["check", "course"]).success());
@@ -611,7 +613,7 @@ fn too_many_text_fields_for_scorm12_is_a_warning_at_the_block() {
     // Four fields have room enough.
     c.write(
         "course/01-first/pages/intro.md",
-        &page.split("\n```reflection\nid: r4").next().unwrap().to_owned(),
+        page.split("\n```reflection\nid: r4").next().unwrap(),
     );
     let err = stderr(&c.lmspack(&["check", "course"]).success());
     assert!(!err.contains("text-budget"), "{err}");

@@ -3,6 +3,7 @@
 
 use super::exit;
 use crate::validate::{self, Finding, InputError, Limits, Lms, Options, Report, Severity};
+use rayon::prelude::*;
 use serde_json::{json, Value};
 use std::path::PathBuf;
 
@@ -54,9 +55,10 @@ pub fn run(args: Args) -> u8 {
             max_ratio: args.max_ratio.max(1),
         },
     };
+    // Inputs are independent: validate them on every core; `collect` keeps their order.
     let results: Vec<(String, Result<Report, InputError>)> = args
         .paths
-        .iter()
+        .par_iter()
         .map(|p| {
             let mut r = validate::validate_path(p, &options);
             if let Ok(report) = &mut r {
@@ -71,8 +73,8 @@ pub fn run(args: Args) -> u8 {
         .collect();
     match args.format {
         Format::Human => eprint!("{}", human(&results)),
-        Format::Json => println!("{}", to_json(&results)),
-        Format::Junit => println!("{}", junit(&results)),
+        Format::Json => super::out(to_json(&results)),
+        Format::Junit => super::out(junit(&results)),
     }
     if results.iter().any(|(_, r)| r.is_err()) {
         exit::USAGE

@@ -15,7 +15,7 @@
 use std::borrow::Cow;
 use std::cell::RefCell;
 use std::collections::HashMap;
-use std::sync::{Mutex, OnceLock};
+use std::sync::OnceLock;
 
 use quick_xml::events::Event;
 use quick_xml::name::ResolveResult;
@@ -198,8 +198,8 @@ impl XsdError {
 ///
 /// Compiled schema sets are kept for the life of the process, so only the first call per set
 /// pays for compilation (about 5-11 ms in a debug build). xsd-schema's compiled set is `Send`
-/// but not `Sync`, so instead of one shared set there is a pool per set: concurrent calls
-/// (rayon) each take their own, and the pool grows to the peak number of concurrent callers.
+/// but not `Sync`, so instead of one shared set each thread keeps its own ready validator per
+/// set (see [`Compiled`]).
 pub fn validate(set: SchemaSet, xml: &[u8]) -> Result<(), Vec<XsdError>> {
     prescan(set, xml).map_err(|e| vec![e])?;
     let errors = with_compiled(set, |compiled| run(compiled, xml))
@@ -213,9 +213,8 @@ pub fn validate(set: SchemaSet, xml: &[u8]) -> Result<(), Vec<XsdError>> {
 
 /// One validation run of `xml` against `compiled`; the errors, sorted by position.
 fn run(compiled: &Compiled, xml: &[u8]) -> Vec<XsdError> {
-    let validator = SchemaValidator::new(&compiled.set, validation_flags());
     let track = RefCell::new(Track::default());
-    let mut runtime = validator.start_run(TrackingSink { track: &track });
+    let mut runtime = compiled.validator.start_run(TrackingSink { track: &track });
     runtime.set_validation_root(ValidationRoot::Element(compiled.root));
     runtime.set_parse_limits(
         ParseLimits::none()
@@ -225,7 +224,7 @@ fn run(compiled: &Compiled, xml: &[u8]) -> Vec<XsdError> {
     );
 
     let mut handler = TrackingHandler { track: &track, xml };
-    let mut fatal = match drive_quick_xml_with(xml, &mut runtime, &compiled.set, &mut handler) {
+    let mut fatal = match drive_quick_xml_with(xml, &mut runtime, compiled.set, &mut handler) {
         Ok(_) => None,
         Err(DriveWithError::NotWellFormed(e)) => Some(XsdError::at(
             xml,
@@ -344,34 +343,30 @@ impl SchemaLoader for EmbeddedSchemaLoader {
     }
 }
 
-/// A compiled set and the declaration of its document element.
+/// A compiled set, its validator, and the declaration of its document element.
 ///
 /// xsd-schema's `SchemaSet` is `Send` but not `Sync` (its name table interns with `RefCell`s,
-/// also while validating), so one compiled set cannot serve two threads at once. Compiled sets
-/// are therefore pooled: a call takes an idle one (or compiles one when all are busy) and puts
-/// it back, so there are never more than the peak number of concurrent callers, and rayon's
-/// workers keep reusing the same few sets.
+/// also while validating), and a `SchemaValidator` borrows its set. Building the validator
+/// compiles every content model, which costs more than validating a manifest, so each thread
+/// keeps one ready validator per set: the set is leaked to give the validator a `'static`
+/// borrow. That is a few megabytes per set per worker thread, made once.
 struct Compiled {
-    set: xsd_schema::SchemaSet,
+    set: &'static xsd_schema::SchemaSet,
+    validator: SchemaValidator<'static>,
     root: ElementKey,
     /// Size of the name table after compilation. Validation interns the namespace URIs and
     /// prefixes of each document into it, for good; see [`MAX_NAME_TABLE_GROWTH`].
     baseline_name_bytes: usize,
 }
 
-/// A pooled set whose name table has grown by more than this (documents with many distinct
-/// namespaces, e.g. hostile ones) is dropped instead of reused, so memory stays bounded in a
-/// long-running process.
+/// A set whose name table has grown by more than this (documents with many distinct namespaces,
+/// e.g. hostile ones) is replaced by a fresh one on the next call, so growth stays bounded.
 const MAX_NAME_TABLE_GROWTH: usize = 4 << 20;
 
-/// Idle compiled sets, per [`SchemaSet`].
-static POOLS: [Mutex<Vec<Compiled>>; 5] = [
-    Mutex::new(Vec::new()),
-    Mutex::new(Vec::new()),
-    Mutex::new(Vec::new()),
-    Mutex::new(Vec::new()),
-    Mutex::new(Vec::new()),
-];
+thread_local! {
+    /// This thread's ready validators, per [`SchemaSet`].
+    static READY: RefCell<[Option<std::rc::Rc<Compiled>>; 5]> = Default::default();
+}
 
 /// Why a set failed to compile, once it has (the embedded files do not change, so neither
 /// would the answer).
@@ -383,36 +378,30 @@ static COMPILE_FAILURES: [OnceLock<String>; 5] = [
     OnceLock::new(),
 ];
 
-fn lock_pool(set: SchemaSet) -> std::sync::MutexGuard<'static, Vec<Compiled>> {
-    // The pool holds whole sets only; a panic elsewhere cannot leave it inconsistent.
-    POOLS[set.index()]
-        .lock()
-        .unwrap_or_else(|poisoned| poisoned.into_inner())
-}
-
-/// Run `f` with a compiled `set` no other thread is using.
+/// Run `f` with this thread's compiled `set`.
 fn with_compiled<R>(set: SchemaSet, f: impl FnOnce(&Compiled) -> R) -> Result<R, String> {
     if let Some(failure) = COMPILE_FAILURES[set.index()].get() {
         return Err(failure.clone());
     }
-    let idle = lock_pool(set).pop();
-    let compiled = match idle {
-        Some(compiled) => compiled,
-        None => match compile(set) {
-            Ok(compiled) => compiled,
-            Err(failure) => {
-                return Err(COMPILE_FAILURES[set.index()]
-                    .get_or_init(|| failure)
-                    .clone())
-            }
-        },
-    };
-    let result = f(&compiled);
-    if compiled.set.name_table.heap_bytes() <= compiled.baseline_name_bytes + MAX_NAME_TABLE_GROWTH
-    {
-        lock_pool(set).push(compiled);
+    let i = set.index();
+    let ready = READY.with(|ready| {
+        let mut ready = ready.borrow_mut();
+        // A set grown by hostile documents is replaced (its leaked memory stays: rare, bounded
+        // by the growth limit each time).
+        if ready[i].as_ref().is_some_and(|c| {
+            c.set.name_table.heap_bytes() > c.baseline_name_bytes + MAX_NAME_TABLE_GROWTH
+        }) {
+            ready[i] = None;
+        }
+        if ready[i].is_none() {
+            ready[i] = Some(std::rc::Rc::new(compile(set)?));
+        }
+        Ok(ready[i].clone().expect("filled above"))
+    });
+    match ready {
+        Ok(compiled) => Ok(f(&compiled)),
+        Err(failure) => Err(COMPILE_FAILURES[i].get_or_init(|| failure).clone()),
     }
-    Ok(result)
 }
 
 fn compile(set: SchemaSet) -> Result<Compiled, String> {
@@ -458,17 +447,17 @@ fn compile(set: SchemaSet) -> Result<Compiled, String> {
         .and_then(|(ns, local)| schema_set.lookup_element(Some(ns), local))
         .ok_or_else(|| fail(format!("no declaration of {{{namespace}}}{local}")))?;
 
-    if let Some((_, reason)) = SchemaValidator::new(&schema_set, validation_flags())
-        .content_model_failures()
-        .first()
-    {
+    let set: &'static xsd_schema::SchemaSet = Box::leak(Box::new(schema_set));
+    let validator = SchemaValidator::new(set, validation_flags());
+    if let Some((_, reason)) = validator.content_model_failures().first() {
         return Err(fail(format!(
             "content model could not be prepared: {reason}"
         )));
     }
     Ok(Compiled {
-        baseline_name_bytes: schema_set.name_table.heap_bytes(),
-        set: schema_set,
+        baseline_name_bytes: set.name_table.heap_bytes(),
+        set,
+        validator,
         root,
     })
 }
@@ -720,8 +709,16 @@ mod tests {
     }
 
     #[test]
-    fn compiled_sets_can_move_between_threads() {
-        fn assert_send<T: Send>() {}
-        assert_send::<Compiled>();
+    fn each_thread_compiles_a_set_once_and_reuses_it() {
+        let xml = std::fs::read(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/fixtures/manifests/tincan.xml"
+        ))
+        .unwrap();
+        validate(SchemaSet::TinCan, &xml).unwrap();
+        let first = READY.with(|r| r.borrow()[SchemaSet::TinCan.index()].clone().unwrap());
+        validate(SchemaSet::TinCan, &xml).unwrap();
+        let second = READY.with(|r| r.borrow()[SchemaSet::TinCan.index()].clone().unwrap());
+        assert!(std::rc::Rc::ptr_eq(&first, &second));
     }
 }
