@@ -441,6 +441,74 @@ fn a_hashtag_eaten_as_a_yaml_comment_is_a_warning() {
 }
 
 #[test]
+fn images_without_alt_text_and_tables_without_headers_are_lints() {
+    let c = Course::new();
+    c.edit(
+        "course/01-first/pages/intro.md",
+        "![A diagram](../images/d.svg)",
+        "![](../images/d.svg)\n\n![](../images/d.svg \"decorative\")\n\n|  |  |\n|--|--|\n| a | b |",
+    );
+    let err = stderr(&c.lmspack(&["check", "course"]).success());
+    assert!(
+        err.contains("warning[image-alt]") && err.contains("course/01-first/pages/intro.md:7:1"),
+        "{err}"
+    );
+    assert_eq!(
+        err.matches("warning[image-alt]").count(),
+        1,
+        "decorative images are fine: {err}"
+    );
+    assert!(
+        err.contains("warning[table-header]")
+            && err.contains("course/01-first/pages/intro.md:11:1"),
+        "{err}"
+    );
+    c.build().success();
+    let mut zip =
+        zip::ZipArchive::new(fs::File::open(c.path("dist/first-scorm12.zip")).unwrap()).unwrap();
+    let mut html = String::new();
+    std::io::Read::read_to_string(&mut zip.by_name("index.html").unwrap(), &mut html).unwrap();
+    assert!(
+        !html.contains("title=\"decorative\""),
+        "the marker is not shown to learners"
+    );
+}
+
+#[test]
+fn verbose_and_quiet() {
+    let c = Course::new();
+    let err = stderr(
+        &c.lmspack(&[
+            "build",
+            "course",
+            "--out",
+            "dist",
+            "-t",
+            "scorm12",
+            "--verbose",
+        ])
+        .success(),
+    );
+    let zip = fs::read(c.path("dist/first-scorm12.zip")).unwrap();
+    assert!(
+        err.contains(&format!(
+            "{}  dist/first-scorm12.zip",
+            lmspack::package::sha256_hex(&zip)
+        )),
+        "{err}"
+    );
+    let err = stderr(
+        &c.lmspack(&[
+            "build", "course", "--out", "dist", "-t", "scorm12", "--quiet",
+        ])
+        .success(),
+    );
+    assert!(err.is_empty(), "{err}");
+    c.lmspack(&["build", "course", "--quiet", "--verbose"])
+        .code(2);
+}
+
+#[test]
 fn check_report_gives_reading_ease_per_page() {
     let c = Course::new();
     let a = c

@@ -38,8 +38,11 @@ pub struct Args {
     #[arg(long, short)]
     jobs: Option<usize>,
     /// Print nothing but errors.
-    #[arg(long, short)]
+    #[arg(long, short, conflicts_with = "verbose")]
     quiet: bool,
+    /// Also print each package's sha256 and where it was written.
+    #[arg(long, short)]
+    verbose: bool,
     #[arg(long, value_enum, default_value = "human")]
     format: Format,
 }
@@ -102,7 +105,14 @@ pub fn run(args: Args) -> u8 {
                     json!({"ok": true, "out": args.out, "artifacts": artifacts,
                            "warnings": loaded.warnings.iter().collect::<Vec<_>>()})
                 ),
-                Format::Human if !args.quiet => eprint!("{}", summary(&artifacts, &args.out, start)),
+                Format::Human if !args.quiet => {
+                    eprint!("{}", summary(&artifacts, &args.out, start));
+                    if args.verbose {
+                        for a in &artifacts {
+                            eprintln!("{}  {}", a.sha256, args.out.join(&a.file).display());
+                        }
+                    }
+                }
                 Format::Human => {}
             }
             exit::OK

@@ -252,6 +252,8 @@ fn check_at<'a>(
                 drop(ast);
                 if is_link {
                     vague_link(n, locate, cx);
+                } else {
+                    image_alt(n, locate, cx);
                 }
                 if let Some(new) = resolve_url(&url, n, locate, cx) {
                     match &mut n.data.borrow_mut().value {
@@ -261,8 +263,54 @@ fn check_at<'a>(
                 }
                 make_player(n);
             }
+            NodeValue::Table(_) => {
+                drop(ast);
+                table_header(n, locate, cx);
+            }
             _ => {}
         }
+    }
+}
+
+/// Alternative text is what a screen-reader user gets instead of the image. An image with none
+/// must say it is decorative, so that leaving it out is a decision, not an accident.
+fn image_alt<'a>(
+    node: &'a AstNode<'a>,
+    locate: &mut dyn FnMut(&'a AstNode<'a>) -> Location,
+    cx: &mut Context,
+) {
+    let decorative = match &mut node.data.borrow_mut().value {
+        NodeValue::Image(l) if l.title == "decorative" => {
+            l.title.clear();
+            true
+        }
+        _ => false,
+    };
+    if !decorative && plain_children(node).trim().is_empty() {
+        cx.diagnostics.push(
+            Diagnostic::warning("image-alt", "the image has no alternative text")
+                .at(locate(node))
+                .label("no alt text")
+                .hint("describe what the image shows: ![Bar chart of loans by month](chart.svg); if it is only decoration, say so: ![](border.svg \"decorative\")"),
+        );
+    }
+}
+
+/// A table whose header row is empty reads as a grid of unlabelled cells to a screen reader.
+fn table_header<'a>(
+    node: &'a AstNode<'a>,
+    locate: &mut dyn FnMut(&'a AstNode<'a>) -> Location,
+    cx: &mut Context,
+) {
+    let Some(header) = node.first_child() else {
+        return;
+    };
+    if plain_children(header).trim().is_empty() {
+        cx.diagnostics.push(
+            Diagnostic::warning("table-header", "the table has no header row")
+                .at(locate(node))
+                .hint("put a short label above each column in the first row: screen readers announce it with every cell"),
+        );
     }
 }
 
