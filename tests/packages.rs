@@ -147,6 +147,46 @@ fn identifiers_survive_edits_of_text() {
     assert_eq!(ids(&before), ids(&after));
 }
 
+#[test]
+fn cmi5_blocks_wrap_each_module_in_a_block() {
+    let dir = tempfile::tempdir().unwrap();
+    copy_dir(
+        &Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/every-block"),
+        dir.path(),
+    );
+    let yaml = std::fs::read_to_string(dir.path().join("course.yaml")).unwrap();
+    std::fs::write(
+        dir.path().join("course.yaml"),
+        format!("{yaml}xapi:\n  cmi5_blocks: true\n"),
+    )
+    .unwrap();
+    let course = course::load(dir.path()).unwrap().course;
+    let cmi5 = target::by_name("cmi5").unwrap();
+    let tree = cmi5.layout(&course, Unit::Course).unwrap();
+    let xml = match &tree["cmi5.xml"] {
+        Content::Bytes(b) => String::from_utf8(b.to_vec()).unwrap(),
+        Content::Disk(_) => unreachable!(),
+    };
+    assert_eq!(
+        xml.matches("<block id=").count(),
+        course.modules.len(),
+        "{xml}"
+    );
+    assert!(
+        xml.find("<block").unwrap() < xml.find("<au ").unwrap(),
+        "{xml}"
+    );
+    assert!(cmi5.check(&tree).is_empty(), "{:?}", cmi5.check(&tree));
+    // A module package has one AU and no block, whatever the option says.
+    let single = cmi5
+        .layout(&course, Unit::Module(&course.modules[0]))
+        .unwrap();
+    match &single["cmi5.xml"] {
+        Content::Bytes(b) => assert!(!String::from_utf8_lossy(b).contains("<block")),
+        Content::Disk(_) => unreachable!(),
+    }
+}
+
 fn copy_dir(from: &Path, to: &Path) {
     std::fs::create_dir_all(to).unwrap();
     for e in std::fs::read_dir(from).unwrap() {

@@ -169,6 +169,7 @@ impl Loader<'_> {
             );
         }
         let theme = self.theme(&doc, raw.theme);
+        let cmi5_blocks = raw.xapi.as_ref().is_some_and(|x| x.cmi5_blocks);
         let activity_base = self.activity_base(&doc, raw.xapi);
         let targets: Vec<String> = raw
             .targets
@@ -218,6 +219,7 @@ impl Loader<'_> {
             theme: theme?,
             targets,
             activity_base: activity_base?,
+            cmi5_blocks,
             modules,
         })
     }

@@ -83,6 +83,8 @@ pub struct Course {
     /// `xapi.activity_base`: the prefix of xAPI and cmi5 activity ids (an absolute IRI, no query
     /// or fragment); `None`: `urn:uuid:` ids (see [`crate::target::activity_iri`]).
     pub activity_base: Option<String>,
+    /// `xapi.cmi5_blocks`: a cmi5 course package wraps each module's AU in a block.
+    pub cmi5_blocks: bool,
     pub modules: Vec<Module>,
 }
 

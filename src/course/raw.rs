@@ -49,6 +49,10 @@ pub struct XapiFile {
     #[serde(default)]
     #[schemars(with = "Option<String>")]
     pub activity_base: Option<Spanned<String>>,
+    /// In a cmi5 course package (`--package course`), put each module's AU in a block of its own
+    /// with the module's title, description and objectives, for LMSs that show blocks as sections.
+    #[serde(default)]
+    pub cmi5_blocks: bool,
 }
 
 #[derive(Debug, Deserialize, JsonSchema)]

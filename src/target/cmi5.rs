@@ -54,6 +54,17 @@ pub fn move_on(module: &Module) -> (&'static str, Option<String>) {
     }
 }
 
+/// `<objectives>` referring to the module's objectives, declared once at the course level.
+fn objective_refs(x: &mut Xml, course: &Course, m: &Module) {
+    if !m.objectives.is_empty() {
+        x.open("objectives", &[]);
+        for i in 0..m.objectives.len() {
+            x.empty("objective", &[("idref", &objective_iri(course, m, i + 1))]);
+        }
+        x.close("objectives");
+    }
+}
+
 pub fn course_structure(course: &Course, unit: Unit, aus: &[Sco]) -> Vec<u8> {
     let lang = course.language.as_str();
     let text = |x: &mut Xml, el: &str, t: &str| {
@@ -93,9 +104,19 @@ pub fn course_structure(course: &Course, unit: Unit, aus: &[Sco]) -> Vec<u8> {
         }
         x.close("objectives");
     }
+    let blocks = course.cmi5_blocks && matches!(unit, Unit::Course);
     for au in aus {
         let m = au.module;
         let id = activity_iri(course, &[m.id.as_str()]);
+        if blocks {
+            x.open(
+                "block",
+                &[("id", &activity_iri(course, &[m.id.as_str(), "block"]))],
+            );
+            text(&mut x, "title", &m.title);
+            text(&mut x, "description", &m.description);
+            objective_refs(&mut x, course, m);
+        }
         let (move_on, mastery) = move_on(m);
         let mut attrs = vec![("id", id.as_str()), ("moveOn", move_on)];
         if let Some(s) = &mastery {
@@ -105,15 +126,12 @@ pub fn course_structure(course: &Course, unit: Unit, aus: &[Sco]) -> Vec<u8> {
         x.open("au", &attrs);
         text(&mut x, "title", &m.title);
         text(&mut x, "description", &m.description);
-        if !m.objectives.is_empty() {
-            x.open("objectives", &[]);
-            for i in 0..m.objectives.len() {
-                x.empty("objective", &[("idref", &objective_iri(course, m, i + 1))]);
-            }
-            x.close("objectives");
-        }
+        objective_refs(&mut x, course, m);
         x.leaf("url", &[], &au.href);
         x.close("au");
+        if blocks {
+            x.close("block");
+        }
     }
     x.close("courseStructure");
     x.finish()
