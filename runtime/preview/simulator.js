@@ -10,6 +10,9 @@
   var key = 'lmspack-preview:' + (cfg.course || '') + ':' + cfg.module + ':' + cfg.mode;
   var sim = null, build = null, launches = 0, launchMode = 'normal', launched = false;
   var log = [], lastErrors = [], changedAt = {}, pending = false;
+  // The call log is a live region (role="log"): entries are appended as they come, never
+  // redrawn, or a screen reader would read the whole log again on every call.
+  var drawn = 0, redraw = true;
   var LOG_MAX = 1000;
 
   W.LmspackSimulator = { config: cfg };
@@ -53,7 +56,11 @@
 
   function push(entry) {
     log.push(entry);
-    if (log.length > LOG_MAX) log.splice(0, log.length - LOG_MAX);
+    if (log.length > LOG_MAX) {
+      var gone = log.splice(0, log.length - LOG_MAX);
+      gone.forEach(function (e) { if (e.node && e.node.parentNode) e.node.parentNode.removeChild(e.node); });
+      drawn = Math.max(0, drawn - gone.length);
+    }
     schedule();
   }
 
@@ -122,22 +129,32 @@
     });
   }
 
+  // Appends the entries logged since the last call; everything again after a filter change or Clear.
   function renderLog() {
-    var list = $('pv-log');
+    var list = $('pv-log'), box = $('pv-log-box');
     var errorsOnly = $('pv-errors-only').checked, meta = $('pv-meta').checked;
-    var atEnd = list.scrollTop + list.clientHeight >= list.scrollHeight - 8;
-    list.textContent = '';
-    log.forEach(function (e) {
-      if (e.kind === 'meta' && !meta) return;
-      if (errorsOnly && e.kind !== 'error' && e.kind !== 'warn') return;
+    var atEnd = box.scrollTop + box.clientHeight >= box.scrollHeight - 8;
+    if (redraw) {
+      list.textContent = '';
+      log.forEach(function (e) { e.node = null; });
+      drawn = 0;
+      redraw = false;
+    }
+    for (; drawn < log.length; drawn++) {
+      var e = log[drawn];
+      if (e.kind === 'meta' && !meta) continue;
+      if (errorsOnly && e.kind !== 'error' && e.kind !== 'warn') continue;
       var li = el('li', 'pv-' + e.kind);
       var label = { error: 'Error: ', warn: 'Warning: ', info: 'Note: ' }[e.kind];
       if (label) li.appendChild(el('strong', null, label));
       li.appendChild(doc.createTextNode(describe(e)));
+      e.node = li;
       list.appendChild(li);
-    });
-    if (atEnd) list.scrollTop = list.scrollHeight;
+    }
+    if (atEnd) box.scrollTop = box.scrollHeight;
   }
+
+  function redrawLog() { redraw = true; renderLog(); }
 
   // ------------------------------------------------------------------ launching
 
@@ -185,7 +202,7 @@
       if (!sim) {
         try { W.localStorage.removeItem('lmspack:' + cfg.course + ':' + cfg.module); } catch (e) { /* no storage */ }
       }
-      log = []; lastErrors = []; changedAt = {};
+      log = []; lastErrors = []; changedAt = {}; redraw = true;
       note('info', 'Attempt reset: the data model is back to a first launch.');
       launch({ reset: true });
     });
@@ -272,9 +289,9 @@
       relaunch({});
     });
     $('pv-reset').addEventListener('click', resetAttempt);
-    $('pv-clear').addEventListener('click', function () { log = []; lastErrors = []; render(); });
-    $('pv-errors-only').addEventListener('change', renderLog);
-    $('pv-meta').addEventListener('change', renderLog);
+    $('pv-clear').addEventListener('click', function () { log = []; lastErrors = []; redraw = true; render(); });
+    $('pv-errors-only').addEventListener('change', redrawLog);
+    $('pv-meta').addEventListener('change', redrawLog);
     render();
     refresh();
     listen();

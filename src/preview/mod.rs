@@ -1,6 +1,6 @@
 //! Preview: serve a course from memory while it is being written, inside an LMS simulator.
 //!
-//! `lmspack preview` is the author's edit → look → fix loop. A small [`tiny_http`] server, bound
+//! `lmspack preview` is the author's edit → look → fix loop. A small HTTP server ([`http`]), bound
 //! to the loopback interface unless told otherwise, serves each module as a target lays it out
 //! (the same [`crate::target::Target::layout`] that `build` zips), framed by a simulator page that
 //! plays a strict LMS (`runtime/preview/`). A watcher polls the course folder; each change gives a
@@ -21,6 +21,7 @@
 //! | `/__lmspack/events` | server-sent events: one `build` event per build |
 //! | `/__lmspack/<file>` | the simulator's own scripts and style sheet |
 
+pub mod http;
 pub mod mode;
 pub mod pages;
 pub mod state;
@@ -28,13 +29,13 @@ pub mod state;
 pub use mode::{Lms, Mode};
 pub use state::{Build, Outcome};
 
+use http::Request;
 use state::Shared;
 use std::io::Write;
 use std::net::{IpAddr, SocketAddr};
 use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
-use tiny_http::{Header, Request, Response};
 
 /// How to run a preview.
 #[derive(Debug)]
@@ -78,7 +79,7 @@ reach it could read the course (pass --allow-remote if that is what you want)"
 
 /// A preview that has loaded the course and bound its address, ready to [`Preview::serve`].
 pub struct Preview {
-    server: Arc<tiny_http::Server>,
+    server: http::Server,
     shared: Arc<Shared>,
     addr: SocketAddr,
     mode: Mode,
@@ -94,19 +95,17 @@ impl Preview {
         if let Outcome::Io(m) = &shared.current().0.outcome {
             return Err(StartError::Course(m.clone()));
         }
+        let bind_error = |e: std::io::Error| {
+            StartError::Bind(format!(
+                "cannot listen on {}:{}: {e}",
+                options.host, options.port
+            ))
+        };
         let server =
-            tiny_http::Server::http(SocketAddr::new(options.host, options.port)).map_err(|e| {
-                StartError::Bind(format!(
-                    "cannot listen on {}:{}: {e}",
-                    options.host, options.port
-                ))
-            })?;
-        let addr = server
-            .server_addr()
-            .to_ip()
-            .ok_or_else(|| StartError::Bind("the server has no IP address".into()))?;
+            http::Server::bind(SocketAddr::new(options.host, options.port)).map_err(bind_error)?;
+        let addr = server.local_addr().map_err(bind_error)?;
         Ok(Preview {
-            server: Arc::new(server),
+            server,
             shared: Arc::new(shared),
             addr,
             mode: options.mode,
@@ -139,18 +138,11 @@ impl Preview {
         let poll = self.poll;
         std::thread::spawn(move || state::watch(&shared, poll, on_build));
         let loopback = self.addr.ip().is_loopback();
-        for request in self.server.incoming_requests() {
-            let shared = Arc::clone(&self.shared);
-            let mode = self.mode;
-            std::thread::spawn(move || {
-                let _ = handle(request, &shared, mode, loopback);
-            });
-        }
+        let (mode, shared) = (self.mode, Arc::clone(&self.shared));
+        self.server.serve(move |request| {
+            let _ = handle(request, &shared, mode, loopback);
+        });
     }
-}
-
-fn header(name: &str, value: &str) -> Header {
-    Header::from_bytes(name.as_bytes(), value.as_bytes()).expect("static header names are valid")
 }
 
 fn respond(
@@ -160,11 +152,13 @@ fn respond(
     body: Vec<u8>,
 ) -> std::io::Result<()> {
     request.respond(
-        Response::from_data(body)
-            .with_status_code(status)
-            .with_header(header("Content-Type", content_type))
-            .with_header(header("Cache-Control", "no-store"))
-            .with_header(header("X-Content-Type-Options", "nosniff")),
+        status,
+        &[
+            ("Content-Type", content_type),
+            ("Cache-Control", "no-store"),
+            ("X-Content-Type-Options", "nosniff"),
+        ],
+        &body,
     )
 }
 
@@ -182,12 +176,7 @@ const HTML: &str = "text/html; charset=utf-8";
 /// Is the `Host` header one of this machine's loopback names? A page on another site that
 /// rebinds its DNS name to 127.0.0.1 must not read the course.
 fn local_host(request: &Request) -> bool {
-    let Some(host) = request
-        .headers()
-        .iter()
-        .find(|h| h.field.equiv("Host"))
-        .map(|h| h.value.as_str().to_ascii_lowercase())
-    else {
+    let Some(host) = request.header("Host").map(str::to_ascii_lowercase) else {
         return true;
     };
     let name = match host.strip_prefix('[') {
@@ -201,10 +190,7 @@ fn handle(request: Request, shared: &Shared, default: Mode, loopback: bool) -> s
     if loopback && !local_host(&request) {
         return text(request, 403, "the preview answers only to localhost\n");
     }
-    if !matches!(
-        request.method(),
-        tiny_http::Method::Get | tiny_http::Method::Head
-    ) {
+    if !matches!(request.method(), "GET" | "HEAD") {
         return text(request, 405, "the preview only serves GET requests\n");
     }
     let path = request
@@ -232,7 +218,7 @@ fn handle(request: Request, shared: &Shared, default: Mode, loopback: bool) -> s
             pages::status(&build, good).to_string().into_bytes(),
         ),
         "/__lmspack/events" => events(request, shared),
-        "/favicon.ico" => request.respond(Response::empty(204)),
+        "/favicon.ico" => request.respond(204, &[], b""),
         p => {
             if let Some(name) = p.strip_prefix("/__lmspack/") {
                 return match pages::assets::ALL.iter().find(|(n, _, _)| *n == name) {
@@ -250,7 +236,7 @@ fn handle(request: Request, shared: &Shared, default: Mode, loopback: bool) -> s
             match parts.next() {
                 None => {
                     let to = format!("/{}/{module}/", mode.name());
-                    request.respond(Response::empty(302).with_header(header("Location", &to)))
+                    request.respond(302, &[("Location", &to)], b"")
                 }
                 Some("") => respond(
                     request,
@@ -312,8 +298,7 @@ fn package_file(
 /// Server-sent events: the current build at once, then one `build` event per build, and a comment
 /// every 15 s so a closed connection is noticed (and its thread ends).
 fn events(request: Request, shared: &Shared) -> std::io::Result<()> {
-    let mut writer = request.into_writer();
-    // Written by hand: tiny_http would use chunked encoding, which event streams do not want.
+    let mut writer = request.into_stream();
     write!(
         writer,
         "HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nCache-Control: no-store\r\nConnection: close\r\n\r\nretry: 1000\n\n"
