@@ -10,6 +10,7 @@ pub mod cli;
 pub mod course;
 pub mod diagnostics;
 pub mod package;
+pub mod paths;
 pub mod preview;
 pub mod render;
 pub mod target;

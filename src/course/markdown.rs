@@ -10,7 +10,7 @@ use crate::diagnostics::{did_you_mean, Diagnostic, Diagnostics, Location, Source
 use comrak::nodes::{AstNode, NodeValue};
 use comrak::{Arena, Options};
 use std::collections::BTreeMap;
-use std::path::{Component, Path};
+use std::path::Path;
 use std::sync::Arc;
 
 /// Info strings that make a fenced block a lmspack block.
@@ -481,21 +481,10 @@ fn has_scheme(url: &str) -> bool {
 
 /// `a/b/../c` → `a/c`; `None` when it climbs above the root or is absolute.
 pub fn normalize(path: &str) -> Option<String> {
-    let mut parts: Vec<&str> = Vec::new();
     if path.starts_with('/') || path.contains('\\') {
         return None;
     }
-    for c in Path::new(path).components() {
-        match c {
-            Component::Normal(p) => parts.push(p.to_str()?),
-            Component::CurDir => {}
-            Component::ParentDir => {
-                parts.pop()?;
-            }
-            _ => return None,
-        }
-    }
-    (!parts.is_empty()).then(|| parts.join("/"))
+    crate::paths::normalize(path).filter(|p| !p.is_empty())
 }
 
 /// The name of a file beside `missing` that looks like a typo of it.

@@ -117,24 +117,13 @@ fn decode(s: &str) -> String {
 
 /// The package path of `link` in the page at `from`; `None` when it climbs out of the site.
 fn resolve(from: &str, link: &str) -> Option<String> {
-    let mut parts: Vec<&str> = if link.starts_with('/') {
-        Vec::new()
-    } else {
-        from.split('/').collect()
-    };
-    if !link.starts_with('/') {
-        parts.pop();
-    }
-    for seg in link.split('/') {
-        match seg {
-            "" | "." => {}
-            ".." => {
-                parts.pop()?;
-            }
-            s => parts.push(s),
+    match link.strip_prefix('/') {
+        Some(absolute) => crate::paths::normalize(absolute),
+        None => {
+            let dir = from.rsplit_once('/').map_or("", |(d, _)| d);
+            crate::paths::normalize(&format!("{dir}/{link}"))
         }
     }
-    Some(parts.join("/"))
 }
 
 #[cfg(test)]

@@ -141,18 +141,7 @@ pub fn is_external(href: &str) -> bool {
 /// `None` if it leaves the package.
 pub fn resolve(base: &str, href: &str) -> Option<String> {
     let href = href.split(['?', '#']).next().unwrap_or(href);
-    let joined = format!("{base}{}", percent_decode(href));
-    let mut parts: Vec<&str> = Vec::new();
-    for seg in joined.split('/') {
-        match seg {
-            "" | "." => {}
-            ".." => {
-                parts.pop()?;
-            }
-            s => parts.push(s),
-        }
-    }
-    Some(parts.join("/"))
+    crate::paths::normalize(&format!("{base}{}", percent_decode(href)))
 }
 
 /// The xml:base of `i` and its ancestors, outermost first, as a folder prefix.
