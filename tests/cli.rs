@@ -190,6 +190,32 @@ fn unknown_key_gets_position_and_suggestion() {
 }
 
 #[test]
+fn several_unknown_keys_in_one_file_are_all_reported() {
+    let c = Course::new();
+    c.edit(
+        "course/01-first/module.yaml",
+        "mastery_score: 80",
+        "mastery: 80",
+    )
+    .edit(
+        "course/01-first/module.yaml",
+        "completion: both",
+        "complete: both",
+    );
+    let err = stderr(&c.build().code(1));
+    for place in [
+        "course/01-first/module.yaml:6:1",
+        "course/01-first/module.yaml:7:1",
+    ] {
+        assert!(err.contains(place), "expected {place} in:\n{err}");
+    }
+    assert!(
+        err.contains("did you mean `completion`?") && err.contains("2 error(s)"),
+        "{err}"
+    );
+}
+
+#[test]
 fn duplicate_block_id_names_both_places() {
     let c = Course::new();
     c.edit("course/01-first/pages/quiz.md", "id: q-two", "id: q-one");

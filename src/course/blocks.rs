@@ -193,7 +193,7 @@ impl Builder<'_, '_> {
         match self.doc.parse::<T>(yaml, what) {
             Ok(t) => Some(t),
             Err(d) => {
-                self.cx.diagnostics.push(d);
+                self.cx.diagnostics.extend(d);
                 None
             }
         }

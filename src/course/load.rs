@@ -112,7 +112,7 @@ impl Loader<'_> {
         what: &str,
     ) -> Option<T> {
         doc.parse(text, what)
-            .map_err(|d| self.diagnostics.push(d))
+            .map_err(|d| self.diagnostics.extend(d))
             .ok()
     }
 

@@ -1,7 +1,7 @@
 //! YAML documents that may sit inside a larger file (front matter, a fenced block in a page), with
 //! every position mapped back to the file, and parser errors turned into diagnostics with hints.
 
-use crate::diagnostics::{did_you_mean, Diagnostic, Location, SourceFile};
+use crate::diagnostics::{did_you_mean, Diagnostic, Diagnostics, Location, SourceFile};
 use serde::de::DeserializeOwned;
 use serde_saphyr::{Error, Spanned};
 use std::sync::Arc;
@@ -43,8 +43,55 @@ impl Embedded {
     }
 
     /// Parse `text` (the document's own text) into `T`, or one diagnostic explaining why not.
-    pub fn parse<T: DeserializeOwned>(&self, text: &str, what: &str) -> Result<T, Diagnostic> {
-        serde_saphyr::from_str(text).map_err(|e| self.diagnose(e.without_snippet(), what))
+    /// Parse `text` (the document's own text) into `T`, or say why not. Deserializing stops at
+    /// the first problem; when that is an unknown top-level key, every other unknown top-level
+    /// key is reported with it, since typos rarely come alone.
+    pub fn parse<T: DeserializeOwned>(&self, text: &str, what: &str) -> Result<T, Diagnostics> {
+        serde_saphyr::from_str(text).map_err(|e| {
+            let e = e.without_snippet();
+            let mut all = Diagnostics::from(self.diagnose(e, what));
+            if let Error::SerdeUnknownField {
+                field,
+                expected,
+                location,
+            } = e
+            {
+                if location.column() == 1 {
+                    for d in self.other_unknown_keys(text, field, expected, what) {
+                        all.push(d);
+                    }
+                }
+            }
+            all.sorted()
+        })
+    }
+
+    fn other_unknown_keys(
+        &self,
+        text: &str,
+        reported: &str,
+        expected: &[&str],
+        what: &str,
+    ) -> Vec<Diagnostic> {
+        type Keys = std::collections::HashMap<Spanned<String>, serde::de::IgnoredAny>;
+        let Ok(keys) = serde_saphyr::from_str::<Keys>(text) else {
+            return Vec::new();
+        };
+        keys.into_keys()
+            .filter(|k| k.value != reported && !expected.contains(&k.value.as_str()))
+            .map(|k| {
+                let d = Diagnostic::error(
+                    "unknown-key",
+                    format!("unknown key `{}` in {what}", k.value),
+                )
+                .at(self.of(&k))
+                .label("unknown key");
+                match did_you_mean(&k.value, expected.iter().copied()) {
+                    Some(s) => d.hint(format!("did you mean `{s}`?")),
+                    None => d.hint(format!("expected one of: {}", expected.join(", "))),
+                }
+            })
+            .collect()
     }
 
     fn diagnose(&self, err: &Error, what: &str) -> Diagnostic {
@@ -134,9 +181,33 @@ mod tests {
         let d = e
             .parse::<T>("mastery: 3\nid: a\n", "the block")
             .unwrap_err();
+        let d = d.iter().next().unwrap();
         assert_eq!(d.code, "unknown-key");
         assert_eq!(d.location.as_ref().unwrap().line_col(), (3, 5));
         assert_eq!(d.hints, ["did you mean `mastery_score`?"]);
+    }
+
+    #[test]
+    fn every_unknown_top_level_key_is_reported() {
+        let text = "mastery: 3\nid: a\nidd: b\n";
+        let e = embedded(&format!(
+            "x\n```\n{}",
+            text.lines()
+                .map(|l| format!("    {l}\n"))
+                .collect::<String>()
+        ));
+        let d = e.parse::<T>(text, "the block").unwrap_err();
+        let found: Vec<_> = d
+            .iter()
+            .map(|d| (d.message.clone(), d.location.as_ref().unwrap().line_col()))
+            .collect();
+        assert_eq!(
+            found,
+            [
+                ("unknown key `mastery` in the block".to_owned(), (3, 5)),
+                ("unknown key `idd` in the block".to_owned(), (5, 5)),
+            ]
+        );
     }
 
     #[test]
@@ -156,6 +227,12 @@ mod tests {
         let d = e
             .parse::<T>("mastery_score: ten\nid: a\n", "the block")
             .unwrap_err();
-        assert_eq!(d.location.unwrap().line_col().0, 3, "{}", d.message);
+        let d = d.iter().next().unwrap();
+        assert_eq!(
+            d.location.as_ref().unwrap().line_col().0,
+            3,
+            "{}",
+            d.message
+        );
     }
 }
