@@ -184,21 +184,6 @@ impl Raw {
     }
 }
 
-fn crc32(data: &[u8]) -> u32 {
-    let mut crc = !0u32;
-    for &b in data {
-        crc ^= u32::from(b);
-        for _ in 0..8 {
-            crc = if crc & 1 != 0 {
-                (crc >> 1) ^ 0xEDB8_8320
-            } else {
-                crc >> 1
-            };
-        }
-    }
-    !crc
-}
-
 fn raw_zip(entries: &[Raw]) -> Vec<u8> {
     let mut out = Vec::new();
     let mut central = Vec::new();
@@ -213,7 +198,7 @@ fn raw_zip(entries: &[Raw]) -> Vec<u8> {
             out.extend_from_slice(&e.flags.to_le_bytes());
             out.extend_from_slice(&e.method.to_le_bytes());
             out.extend_from_slice(&[0, 0, 0x21, 0]); // time, date
-            out.extend_from_slice(&crc32(&e.data).to_le_bytes());
+            out.extend_from_slice(&crc32fast::hash(&e.data).to_le_bytes());
             out.extend_from_slice(&(e.data.len() as u32).to_le_bytes());
             out.extend_from_slice(&(e.data.len() as u32).to_le_bytes());
             out.extend_from_slice(&(e.name.len() as u16).to_le_bytes());
@@ -229,7 +214,7 @@ fn raw_zip(entries: &[Raw]) -> Vec<u8> {
         central.extend_from_slice(&e.flags.to_le_bytes());
         central.extend_from_slice(&e.method.to_le_bytes());
         central.extend_from_slice(&[0, 0, 0x21, 0]);
-        central.extend_from_slice(&crc32(&e.data).to_le_bytes());
+        central.extend_from_slice(&crc32fast::hash(&e.data).to_le_bytes());
         central.extend_from_slice(&(e.data.len() as u32).to_le_bytes());
         central.extend_from_slice(&(e.data.len() as u32).to_le_bytes());
         central.extend_from_slice(&(e.name.len() as u16).to_le_bytes());

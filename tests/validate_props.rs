@@ -206,21 +206,6 @@ fn resolve(entries: &[Entry]) -> Vec<Vec<u8>> {
     names
 }
 
-fn crc32(data: &[u8]) -> u32 {
-    let mut crc = !0u32;
-    for &b in data {
-        crc ^= u32::from(b);
-        for _ in 0..8 {
-            crc = if crc & 1 != 0 {
-                (crc >> 1) ^ 0xEDB8_8320
-            } else {
-                crc >> 1
-            };
-        }
-    }
-    !crc
-}
-
 /// A zip written byte by byte: whatever the entries say goes in the headers.
 fn raw_zip(entries: &[Entry], names: &[Vec<u8>]) -> Vec<u8> {
     let mut out = Vec::new();
@@ -228,7 +213,7 @@ fn raw_zip(entries: &[Entry], names: &[Vec<u8>]) -> Vec<u8> {
     for (e, name) in entries.iter().zip(names) {
         let name = &name[..name.len().min(u16::MAX as usize)];
         let offset = out.len() as u32;
-        let crc = crc32(&e.data);
+        let crc = crc32fast::hash(&e.data);
         let size = e.data.len() as u32;
         out.extend_from_slice(b"PK\x03\x04");
         for v in [20, e.flags, e.method, 0, 0x21] {
