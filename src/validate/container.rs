@@ -91,18 +91,20 @@ pub fn read(
         let contents = read_folder(path, limits, findings).map_err(io)?;
         return Ok((InputKind::Folder, contents));
     }
+    let mut file = File::open(path).map_err(io)?;
     let mut head = [0u8; 4];
-    let n = File::open(path)
-        .and_then(|mut f| read_up_to(&mut f, &mut head))
-        .map_err(io)?;
+    let n = read_up_to(&mut file, &mut head).map_err(io)?;
     if head[..n].starts_with(b"PK") {
+        drop(file);
         let contents = read_zip(path, meta.len(), limits, findings).map_err(io)?;
         return Ok((InputKind::Zip, contents));
     }
-    let mut bytes = Vec::new();
-    File::open(path)
-        .map_err(io)?
-        .take(xml::MAX_BYTES as u64 + 1)
+    // A descriptor: read the rest from the same handle (one open per file counts when
+    // validating thousands of them).
+    let mut bytes =
+        Vec::with_capacity(usize::try_from(meta.len()).unwrap_or(0).min(xml::MAX_BYTES) + 1);
+    bytes.extend_from_slice(&head[..n]);
+    file.take(xml::MAX_BYTES as u64 + 1 - n as u64)
         .read_to_end(&mut bytes)
         .map_err(io)?;
     if !looks_like_xml(&bytes) {

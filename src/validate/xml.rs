@@ -9,6 +9,9 @@ use super::finding::{Finding, Rule};
 use quick_xml::events::Event;
 use quick_xml::name::ResolveResult;
 use quick_xml::NsReader;
+use std::collections::HashSet;
+use std::hash::{BuildHasherDefault, Hasher};
+use std::rc::Rc;
 
 /// Descriptors larger than this are refused unread.
 pub const MAX_BYTES: usize = 16 << 20;
@@ -17,19 +20,100 @@ pub const MAX_ELEMENTS: usize = 1_000_000;
 
 pub const XML_NS: &str = "http://www.w3.org/XML/1998/namespace";
 
+/// A namespace URI, prefix or local name. Interned per document: a manifest repeats a handful of
+/// names hundreds of times, and one allocation per name (not per use) is most of what reading
+/// it costs.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Name(Rc<str>);
+
+impl Name {
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl std::ops::Deref for Name {
+    type Target = str;
+    fn deref(&self) -> &str {
+        &self.0
+    }
+}
+
+impl PartialEq<str> for Name {
+    fn eq(&self, other: &str) -> bool {
+        &*self.0 == other
+    }
+}
+
+impl PartialEq<&str> for Name {
+    fn eq(&self, other: &&str) -> bool {
+        &*self.0 == *other
+    }
+}
+
+impl std::fmt::Display for Name {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+/// Real descriptors use a few dozen distinct names.
+const MAX_INTERNED: usize = 4096;
+
+/// The names of one document, each stored once.
+#[derive(Default)]
+struct Names(HashSet<Rc<str>, BuildHasherDefault<Fnv>>);
+
+/// FNV-1a: names are short and come from the document being read, and the table lives for one
+/// parse, so a keyed hash buys nothing here and costs a tenth of the parse.
+#[derive(Default)]
+struct Fnv(u64);
+
+impl Hasher for Fnv {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        let mut h = if self.0 == 0 {
+            0xcbf2_9ce4_8422_2325
+        } else {
+            self.0
+        };
+        for &b in bytes {
+            h = (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3);
+        }
+        self.0 = h;
+    }
+}
+
+impl Names {
+    fn get(&mut self, name: &str) -> Name {
+        if let Some(known) = self.0.get(name) {
+            return Name(known.clone());
+        }
+        let new: Rc<str> = Rc::from(name);
+        // A hostile document with endless distinct names cannot make the (unkeyed) table
+        // degrade: past the cap, names are simply not shared.
+        if self.0.len() < MAX_INTERNED {
+            self.0.insert(new.clone());
+        }
+        Name(new)
+    }
+}
+
 #[derive(Debug, Clone)]
 pub struct Attr {
-    pub ns: String,
-    pub prefix: String,
-    pub local: String,
+    pub ns: Name,
+    pub prefix: Name,
+    pub local: Name,
     pub value: String,
 }
 
 #[derive(Debug, Clone)]
 pub struct Element {
-    pub ns: String,
-    pub prefix: String,
-    pub local: String,
+    pub ns: Name,
+    pub prefix: Name,
+    pub local: Name,
     pub attrs: Vec<Attr>,
     /// The element's own character data (not its children's), entity references resolved.
     pub text: String,
@@ -153,6 +237,7 @@ pub fn parse(file: &str, source: &[u8]) -> Result<Doc, Finding> {
 
     let mut reader = NsReader::from_reader(source);
     reader.resolver_mut().set_max_namespace_bindings(1024);
+    let mut names = Names::default();
     let mut elements: Vec<Element> = Vec::new();
     let mut stack: Vec<usize> = Vec::new();
     let mut seen_root = false;
@@ -165,9 +250,12 @@ pub fn parse(file: &str, source: &[u8]) -> Result<Doc, Finding> {
                 return Err(at(pos, Rule::XmlMalformed, format!("not well-formed: {e}")));
             }
         };
+        // Only start tags need their namespace; an unbound prefix on any tag is an error.
         let ns = match resolved {
-            ResolveResult::Bound(ns) => String::from(ns.0),
-            ResolveResult::Unbound => String::new(),
+            ResolveResult::Bound(ns) if matches!(event, Event::Start(_) | Event::Empty(_)) => {
+                Some(names.get(ns.0))
+            }
+            ResolveResult::Bound(_) | ResolveResult::Unbound => None,
             ResolveResult::Unknown(p) => {
                 return Err(at(
                     before,
@@ -209,29 +297,23 @@ pub fn parse(file: &str, source: &[u8]) -> Result<Doc, Finding> {
                     ));
                 }
                 let name = e.name();
-                let prefix = name
-                    .prefix()
-                    .map(|p| String::from(p.as_ref()))
-                    .unwrap_or_default();
-                let local = String::from(name.local_name().as_ref());
+                let prefix = names.get(name.prefix().map_or("", |p| p.into_inner()));
+                let local = names.get(name.local_name().as_ref());
                 let mut attrs = Vec::new();
                 for a in e.attributes() {
                     let a = a.map_err(|err| {
                         at(before, Rule::XmlMalformed, format!("bad attribute: {err}"))
                     })?;
                     let key = a.key;
-                    let a_prefix = key
-                        .prefix()
-                        .map(|p| String::from(p.as_ref()))
-                        .unwrap_or_default();
+                    let a_prefix = key.prefix().map_or("", |p| p.into_inner());
                     if a_prefix == "xmlns" || key.as_ref() == "xmlns" {
                         continue;
                     }
                     let (a_res, a_local) = reader.resolver().resolve_attribute(key);
                     let a_ns = match a_res {
-                        ResolveResult::Bound(n) => String::from(n.0),
-                        ResolveResult::Unbound => String::new(),
-                        ResolveResult::Unknown(_) if a_prefix == "xml" => XML_NS.to_owned(),
+                        ResolveResult::Bound(n) => n.0,
+                        ResolveResult::Unbound => "",
+                        ResolveResult::Unknown(_) if a_prefix == "xml" => XML_NS,
                         ResolveResult::Unknown(p) => {
                             return Err(at(
                                 before,
@@ -251,9 +333,9 @@ pub fn parse(file: &str, source: &[u8]) -> Result<Doc, Finding> {
                         })?
                         .into_owned();
                     attrs.push(Attr {
-                        ns: a_ns,
-                        prefix: a_prefix,
-                        local: String::from(a_local.as_ref()),
+                        ns: names.get(a_ns),
+                        prefix: names.get(a_prefix),
+                        local: names.get(a_local.as_ref()),
                         value,
                     });
                 }
@@ -263,7 +345,7 @@ pub fn parse(file: &str, source: &[u8]) -> Result<Doc, Finding> {
                     elements[p].children.push(index);
                 }
                 elements.push(Element {
-                    ns,
+                    ns: ns.unwrap_or_else(|| names.get("")),
                     prefix,
                     local,
                     attrs,
@@ -335,7 +417,7 @@ pub fn parse(file: &str, source: &[u8]) -> Result<Doc, Finding> {
             format!("unexpected end of document: <{}> is not closed", {
                 let e = &elements[*stack.last().unwrap_or(&0)];
                 if e.prefix.is_empty() {
-                    e.local.clone()
+                    e.local.to_string()
                 } else {
                     format!("{}:{}", e.prefix, e.local)
                 }
