@@ -182,7 +182,9 @@ pub fn validate_contents(
         }
     };
     let source = contents.kept.get(&file).map(Vec::as_slice).unwrap_or(&[]);
-    let doc = match xml::parse(&file, source) {
+    // One read: the document, and its schema verdict for the set its root names.
+    let (doc, streamed) = xsd::parse_validating(&file, source);
+    let doc = match doc {
         Ok(doc) => doc,
         Err(f) => {
             findings.push(f);
@@ -233,14 +235,16 @@ pub fn validate_contents(
         Standard::Cmi5 => SchemaSet::Cmi5,
         Standard::TinCan | Standard::Aicc => SchemaSet::TinCan,
     };
-    if let Err(errors) = xsd::validate(set, source) {
-        for e in errors {
-            let mut f =
-                Finding::new(Rule::Schema, format!("{}: {}", set.label(), e.message)).file(&file);
-            f.line = e.line;
-            f.column = e.column;
-            check.findings.push(f);
-        }
+    let errors = match streamed {
+        Some(verdict) if verdict.set == set => verdict.errors,
+        _ => xsd::validate(set, source).err().unwrap_or_default(),
+    };
+    for e in errors {
+        let mut f =
+            Finding::new(Rule::Schema, format!("{}: {}", set.label(), e.message)).file(&file);
+        f.line = e.line;
+        f.column = e.column;
+        check.findings.push(f);
     }
     match standard {
         Standard::Scorm(v) => scorm::check(&mut check, v),

@@ -7,9 +7,8 @@
 
 use super::finding::{Finding, Rule};
 use quick_xml::events::Event;
-use quick_xml::name::ResolveResult;
-use quick_xml::NsReader;
-use std::collections::HashSet;
+use std::borrow::Cow;
+use std::collections::{HashMap, HashSet};
 use std::hash::{BuildHasherDefault, Hasher};
 use std::rc::Rc;
 
@@ -57,47 +56,115 @@ impl std::fmt::Display for Name {
     }
 }
 
-/// Real descriptors use a few dozen distinct names.
+/// Real descriptors use a few dozen distinct names; a thread keeps at most this many.
 const MAX_INTERNED: usize = 4096;
 
-/// The names of one document, each stored once.
+/// The names of one document, each stored once, and the qualified names already split and
+/// checked (most tags repeat a handful of names).
 #[derive(Default)]
-struct Names(HashSet<Rc<str>, BuildHasherDefault<Fnv>>);
+struct Names {
+    names: HashSet<Rc<str>, BuildHasherDefault<WordHash>>,
+    qnames: HashMap<Box<str>, (Name, Name), BuildHasherDefault<WordHash>>,
+}
 
-/// FNV-1a: names are short and come from the document being read, and the table lives for one
-/// parse, so a keyed hash buys nothing here and costs a tenth of the parse.
+/// A multiply-rotate hash taken a word at a time (the scheme of rustc's FxHash): names are
+/// short, and a keyed hash (SipHash) cost a tenth of the parse. The tables are capped
+/// ([`MAX_INTERNED`]), so names a hostile document makes collide cannot degrade them without
+/// bound.
 #[derive(Default)]
-struct Fnv(u64);
+struct WordHash(u64);
 
-impl Hasher for Fnv {
+impl Hasher for WordHash {
     fn finish(&self) -> u64 {
         self.0
     }
     fn write(&mut self, bytes: &[u8]) {
-        let mut h = if self.0 == 0 {
-            0xcbf2_9ce4_8422_2325
-        } else {
-            self.0
-        };
-        for &b in bytes {
-            h = (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3);
+        let mut chunks = bytes.chunks_exact(8);
+        for chunk in &mut chunks {
+            let word = u64::from_le_bytes(chunk.try_into().expect("8 bytes"));
+            self.add(word);
         }
-        self.0 = h;
+        let mut tail = [0u8; 8];
+        let rest = chunks.remainder();
+        tail[..rest.len()].copy_from_slice(rest);
+        self.add(u64::from_le_bytes(tail) ^ rest.len() as u64);
+    }
+    fn write_u8(&mut self, byte: u8) {
+        self.add(u64::from(byte));
+    }
+    fn write_usize(&mut self, n: usize) {
+        self.add(n as u64);
+    }
+}
+
+impl WordHash {
+    fn add(&mut self, word: u64) {
+        self.0 = (self.0.rotate_left(5) ^ word).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
+    }
+}
+
+thread_local! {
+    /// This thread's names. They outlive documents: the next manifest mostly repeats the last
+    /// one's names, already split and checked. Cleared when full, so bounded (the documents that
+    /// hold names keep them).
+    static NAMES: std::cell::RefCell<Names> = Default::default();
+}
+
+/// This thread's [`Names`], taken for one parse and put back when it ends, however it ends.
+struct Interned(Names);
+
+impl Interned {
+    fn take() -> Self {
+        Interned(NAMES.with(|names| std::mem::take(&mut *names.borrow_mut())))
+    }
+}
+
+impl Drop for Interned {
+    fn drop(&mut self) {
+        let names = std::mem::take(&mut self.0);
+        NAMES.with(|slot| *slot.borrow_mut() = names);
+    }
+}
+
+impl std::ops::Deref for Interned {
+    type Target = Names;
+    fn deref(&self) -> &Names {
+        &self.0
+    }
+}
+
+impl std::ops::DerefMut for Interned {
+    fn deref_mut(&mut self) -> &mut Names {
+        &mut self.0
     }
 }
 
 impl Names {
     fn get(&mut self, name: &str) -> Name {
-        if let Some(known) = self.0.get(name) {
+        if let Some(known) = self.names.get(name) {
             return Name(known.clone());
         }
         let new: Rc<str> = Rc::from(name);
-        // A hostile document with endless distinct names cannot make the (unkeyed) table
-        // degrade: past the cap, names are simply not shared.
-        if self.0.len() < MAX_INTERNED {
-            self.0.insert(new.clone());
+        if self.names.len() >= MAX_INTERNED {
+            self.names.clear();
         }
+        self.names.insert(new.clone());
         Name(new)
+    }
+
+    /// (prefix, local part) of the qualified name `qname`, checked by [`split_qname`] the first
+    /// time it is seen.
+    fn qname(&mut self, qname: &str) -> Result<(Name, Name), String> {
+        if let Some(split) = self.qnames.get(qname) {
+            return Ok(split.clone());
+        }
+        let (prefix, local) = split_qname(qname)?;
+        let split = (self.get(prefix), self.get(local));
+        if self.qnames.len() >= MAX_INTERNED {
+            self.qnames.clear();
+        }
+        self.qnames.insert(qname.into(), split.clone());
+        Ok(split)
     }
 }
 
@@ -127,7 +194,8 @@ pub struct Element {
 #[derive(Debug)]
 pub struct Doc {
     pub elements: Vec<Element>,
-    line_starts: Vec<usize>,
+    /// Offsets of line starts, computed the first time a position is asked for.
+    line_starts: std::cell::OnceCell<Vec<usize>>,
     bom: bool,
 }
 
@@ -178,7 +246,8 @@ impl Doc {
     }
 
     pub fn line_col(&self, source: &[u8], offset: usize) -> (u32, u32) {
-        line_col(&self.line_starts, self.bom, source, offset)
+        let starts = self.line_starts.get_or_init(|| line_starts(source));
+        line_col(starts, self.bom, source, offset)
     }
 }
 
@@ -197,20 +266,38 @@ fn line_col(line_starts: &[usize], bom: bool, source: &[u8], offset: usize) -> (
     )
 }
 
+/// What a streaming consumer (the schema validator) sees while a document is read, in document
+/// order: the same events, split the same way, as xsd-schema's own driver gives its runtime.
+pub trait Events {
+    /// Element `index` has been read up to the end of its start tag; `decls` are the namespace
+    /// declarations on that tag as (prefix, URI), `""` being the default namespace.
+    fn start(&mut self, _doc: &[Element], _index: usize, _decls: &[(Name, Name)]) {}
+    /// A run of character data inside an element (references resolved, line ends normalised);
+    /// a comment, processing instruction, CDATA section or tag ends a run.
+    fn text(&mut self, _run: &str) {}
+    /// A CDATA section's content.
+    fn cdata(&mut self, _text: &str) {}
+    /// The innermost open element has ended; `end` is the offset one past its closing `>`.
+    fn end(&mut self, _end: usize) {}
+}
+
+/// No consumer: [`parse`].
+impl Events for () {}
+
 /// Parse `source` (the file `file` of the package). `Err` holds the one finding that stopped it.
 pub fn parse(file: &str, source: &[u8]) -> Result<Doc, Finding> {
-    let line_starts: Vec<usize> = std::iter::once(0)
-        .chain(
-            source
-                .iter()
-                .enumerate()
-                .filter(|(_, &b)| b == b'\n')
-                .map(|(i, _)| i + 1),
-        )
-        .collect();
+    parse_with(file, source, &mut ())
+}
+
+/// [`parse`], telling `events` what is read as it is read.
+///
+/// The checks are those of a conforming XML 1.0 + Namespaces processor that reads no DTD
+/// (the rules of xsd-schema's reader, which `tests/validate_props.rs` compares against): a
+/// document this accepts is one every LMS's parser accepts.
+pub fn parse_with(file: &str, source: &[u8], events: &mut impl Events) -> Result<Doc, Finding> {
     let bom = source.starts_with(b"\xEF\xBB\xBF");
     let at = |offset: usize, rule: Rule, message: String| {
-        let (l, c) = line_col(&line_starts, bom, source, offset);
+        let (l, c) = line_col(&line_starts(source), bom, source, offset);
         Finding::new(rule, message).file(file).at(l, c)
     };
     if source.len() > MAX_BYTES {
@@ -223,199 +310,237 @@ pub fn parse(file: &str, source: &[u8]) -> Result<Doc, Finding> {
         )
         .file(file));
     }
-    if std::str::from_utf8(source.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(source)).is_err() {
-        let valid = match std::str::from_utf8(source) {
-            Err(e) => e.valid_up_to(),
-            Ok(_) => 0,
-        };
+    let body = source.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(source);
+    let text = match std::str::from_utf8(body) {
+        Ok(text) => text,
+        Err(e) => {
+            let valid = e.valid_up_to() + (source.len() - body.len());
+            return Err(at(
+                valid,
+                Rule::XmlMalformed,
+                "the document is not UTF-8 (descriptors must be UTF-8)".into(),
+            ));
+        }
+    };
+    let shift = source.len() - body.len();
+    if let Some(i) = not_a_char(text) {
         return Err(at(
-            valid,
+            i + shift,
             Rule::XmlMalformed,
-            "the document is not UTF-8 (descriptors must be UTF-8)".into(),
+            "a character that XML does not allow (a control character, U+FFFE or U+FFFF)".into(),
         ));
     }
 
-    let mut reader = NsReader::from_reader(source);
-    reader.resolver_mut().set_max_namespace_bindings(1024);
-    let mut names = Names::default();
-    let mut elements: Vec<Element> = Vec::new();
-    let mut stack: Vec<usize> = Vec::new();
+    let mut reader = quick_xml::Reader::from_str(text);
+    reader.config_mut().check_comments = true;
+    let mut state = State {
+        names: Interned::take(),
+        elements: Vec::new(),
+        stack: Vec::new(),
+        bindings: Vec::new(),
+        scopes: Vec::new(),
+        pending: String::new(),
+    };
+    let empty = state.names.get("");
     let mut seen_root = false;
+    let mut decls: Vec<(Name, Name)> = Vec::new();
     loop {
         let before = usize::try_from(reader.buffer_position()).unwrap_or(usize::MAX);
-        let (resolved, event) = match reader.read_resolved_event() {
-            Ok(pair) => pair,
+        let event = match reader.read_event() {
+            Ok(event) => event,
             Err(e) => {
                 let pos = usize::try_from(reader.error_position()).unwrap_or(before);
-                return Err(at(pos, Rule::XmlMalformed, format!("not well-formed: {e}")));
-            }
-        };
-        // Only start tags need their namespace; an unbound prefix on any tag is an error.
-        let ns = match resolved {
-            ResolveResult::Bound(ns) if matches!(event, Event::Start(_) | Event::Empty(_)) => {
-                Some(names.get(ns.0))
-            }
-            ResolveResult::Bound(_) | ResolveResult::Unbound => None,
-            ResolveResult::Unknown(p) => {
                 return Err(at(
-                    before,
+                    pos + shift,
                     Rule::XmlMalformed,
-                    format!("namespace prefix `{}` is not declared", p),
-                ))
+                    format!("not well-formed: {e}"),
+                ));
             }
         };
+        let here = before + shift;
+        let malformed = |message: String| at(here, Rule::XmlMalformed, message);
+        // A run of character data is Text and references, up to the next other event.
+        if !matches!(event, Event::Text(_) | Event::GeneralRef(_)) {
+            state.flush(events);
+        }
         match event {
             Event::DocType(_) => {
                 return Err(at(
-                    before,
+                    here,
                     Rule::XmlDoctype,
                     "document type declarations (<!DOCTYPE …>) are refused: no entity is expanded"
                         .into(),
                 ))
             }
-            Event::Start(ref e) | Event::Empty(ref e) => {
-                if seen_root && stack.is_empty() {
-                    return Err(at(
-                        before,
-                        Rule::XmlMalformed,
-                        "a second document element".into(),
+            Event::Decl(ref d) => {
+                if before != 0 {
+                    return Err(malformed(
+                        "an XML declaration must be at the very start of the document".into(),
                     ));
                 }
+                check_declaration(d.as_ref()).map_err(|m| malformed(m.into()))?;
+            }
+            Event::PI(ref pi) => {
+                let target: &str = pi.target();
+                if !is_ncname(target) || target.eq_ignore_ascii_case("xml") {
+                    return Err(malformed(format!(
+                        "`<?{target}` is not a valid processing-instruction target"
+                    )));
+                }
+                let rest = &pi.as_ref()[target.len()..];
+                if !rest.is_empty() && !rest.starts_with([' ', '\t', '\n', '\r']) {
+                    return Err(malformed(format!(
+                        "`<?{target}`: the target must be followed by white space"
+                    )));
+                }
+            }
+            Event::Comment(ref c) => {
+                if c.as_ref().ends_with('-') {
+                    return Err(malformed(
+                        "a comment must not end with `-` before `-->`".into(),
+                    ));
+                }
+            }
+            Event::Start(ref e) | Event::Empty(ref e) => {
+                if seen_root && state.stack.is_empty() {
+                    return Err(malformed("a second document element".into()));
+                }
                 seen_root = true;
-                if stack.len() >= MAX_DEPTH {
+                if state.stack.len() >= MAX_DEPTH {
                     return Err(at(
-                        before,
+                        here,
                         Rule::XmlTooDeep,
                         format!("elements nest deeper than {MAX_DEPTH} levels"),
                     ));
                 }
-                if elements.len() >= MAX_ELEMENTS {
+                if state.elements.len() >= MAX_ELEMENTS {
                     return Err(at(
-                        before,
+                        here,
                         Rule::XmlTooLarge,
                         format!("more than {MAX_ELEMENTS} elements"),
                     ));
                 }
-                let name = e.name();
-                let prefix = names.get(name.prefix().map_or("", |p| p.into_inner()));
-                let local = names.get(name.local_name().as_ref());
-                let mut attrs = Vec::new();
-                for a in e.attributes() {
-                    let a = a.map_err(|err| {
-                        at(before, Rule::XmlMalformed, format!("bad attribute: {err}"))
-                    })?;
-                    let key = a.key;
-                    let a_prefix = key.prefix().map_or("", |p| p.into_inner());
-                    if a_prefix == "xmlns" || key.as_ref() == "xmlns" {
-                        continue;
+                let raw_name: &str = e.name().into_inner();
+                let (prefix, local) = state.names.qname(raw_name).map_err(&malformed)?;
+                let raw = read_attributes(e.attributes_raw()).map_err(&malformed)?;
+
+                // Namespace declarations first: they apply to the tag they are on.
+                decls.clear();
+                for a in raw.iter().filter(|a| a.is_xmlns()) {
+                    let declared = if a.name == "xmlns" { "" } else { &a.name[6..] };
+                    if !declared.is_empty() {
+                        split_qname(declared).map_err(&malformed)?;
                     }
-                    let (a_res, a_local) = reader.resolver().resolve_attribute(key);
-                    let a_ns = match a_res {
-                        ResolveResult::Bound(n) => n.0,
-                        ResolveResult::Unbound => "",
-                        ResolveResult::Unknown(_) if a_prefix == "xml" => XML_NS,
-                        ResolveResult::Unknown(p) => {
-                            return Err(at(
-                                before,
-                                Rule::XmlMalformed,
-                                format!("namespace prefix `{}` is not declared", p),
-                            ))
-                        }
-                    };
-                    let value = a
-                        .normalized_value(quick_xml::XmlVersion::Implicit1_0)
-                        .map_err(|err| {
-                            at(
-                                before,
-                                Rule::XmlMalformed,
-                                format!("attribute `{}`: {err}", key.as_ref()),
-                            )
+                    check_declaration_binding(declared, &a.value).map_err(&malformed)?;
+                    decls.push((state.names.get(declared), state.names.get(&a.value)));
+                }
+                if state.bindings.len() + decls.len() > MAX_BINDINGS {
+                    return Err(at(
+                        here,
+                        Rule::XmlTooLarge,
+                        format!("more than {MAX_BINDINGS} namespace declarations in scope"),
+                    ));
+                }
+                state.scopes.push(decls.len());
+                state.bindings.extend(decls.iter().cloned());
+
+                if prefix == "xmlns" {
+                    return Err(malformed(format!(
+                        "`{raw_name}`: the prefix `xmlns` is reserved for declarations"
+                    )));
+                }
+                let ns = state.resolve(&prefix, true).ok_or_else(|| {
+                    malformed(format!("namespace prefix `{prefix}` is not declared"))
+                })?;
+                let mut attrs: Vec<Attr> = Vec::with_capacity(raw.len());
+                for a in raw.into_iter().filter(|a| !a.is_xmlns()) {
+                    let (a_prefix, local) = state.names.qname(a.name).map_err(&malformed)?;
+                    let a_ns = if a_prefix.is_empty() {
+                        empty.clone()
+                    } else {
+                        state.resolve(&a_prefix, false).ok_or_else(|| {
+                            malformed(format!("namespace prefix `{a_prefix}` is not declared"))
                         })?
-                        .into_owned();
+                    };
+                    if attrs.iter().any(|b| b.local == local && b.ns == a_ns) {
+                        return Err(malformed(format!(
+                            "attribute `{}` is given twice (as {{{a_ns}}}{local})",
+                            a.name
+                        )));
+                    }
                     attrs.push(Attr {
-                        ns: names.get(a_ns),
-                        prefix: names.get(a_prefix),
-                        local: names.get(a_local.as_ref()),
-                        value,
+                        ns: a_ns,
+                        prefix: a_prefix,
+                        local,
+                        value: a.value.into_owned(),
                     });
                 }
-                let index = elements.len();
-                let parent = stack.last().copied();
+                let index = state.elements.len();
+                let parent = state.stack.last().copied();
                 if let Some(p) = parent {
-                    elements[p].children.push(index);
+                    state.elements[p].children.push(index);
                 }
-                elements.push(Element {
-                    ns: ns.unwrap_or_else(|| names.get("")),
+                state.elements.push(Element {
+                    ns,
                     prefix,
                     local,
                     attrs,
                     text: String::new(),
                     children: Vec::new(),
                     parent,
-                    offset: before,
+                    offset: here,
                 });
-                if matches!(event, Event::Start(_)) {
-                    stack.push(index);
+                state.stack.push(index);
+                events.start(&state.elements, index, &decls);
+                if matches!(event, Event::Empty(_)) {
+                    let end = usize::try_from(reader.buffer_position()).unwrap_or(usize::MAX);
+                    state.close(end + shift, events);
                 }
             }
             Event::End(_) => {
-                stack.pop();
+                let end = usize::try_from(reader.buffer_position()).unwrap_or(usize::MAX);
+                state.close(end + shift, events);
             }
             Event::Text(t) => {
-                if let Some(&top) = stack.last() {
-                    elements[top].text.push_str(&t.xml10_content());
-                } else if !t.xml10_content().trim().is_empty() {
-                    return Err(at(
-                        before,
-                        Rule::XmlMalformed,
-                        "text outside the document element".into(),
-                    ));
+                if t.as_ref().contains("]]>") {
+                    return Err(malformed("`]]>` in character data".into()));
+                }
+                if state.stack.is_empty() {
+                    if !t.as_ref().bytes().all(is_space) {
+                        return Err(malformed("text outside the document element".into()));
+                    }
+                } else {
+                    state.pending.push_str(&t.xml10_content());
                 }
             }
             Event::CData(t) => {
-                if let Some(&top) = stack.last() {
-                    elements[top].text.push_str(&t.into_inner());
-                }
+                let Some(&top) = state.stack.last() else {
+                    return Err(malformed(
+                        "a CDATA section outside the document element".into(),
+                    ));
+                };
+                let content: &str = t.as_ref();
+                state.elements[top].text.push_str(content);
+                events.cdata(content);
             }
             Event::GeneralRef(r) => {
-                let resolved = match r.resolve_char_ref() {
-                    Ok(Some(c)) => Some(c.to_string()),
-                    Ok(None) => {
-                        let name = r.into_inner();
-                        match name.as_ref() {
-                            "lt" => Some("<".into()),
-                            "gt" => Some(">".into()),
-                            "amp" => Some("&".into()),
-                            "apos" => Some("'".into()),
-                            "quot" => Some("\"".into()),
-                            other => {
-                                return Err(at(
-                                    before,
-                                    Rule::XmlMalformed,
-                                    format!("undeclared entity `&{other};`"),
-                                ))
-                            }
-                        }
-                    }
-                    Err(e) => {
-                        return Err(at(before, Rule::XmlMalformed, format!("{e}")));
-                    }
-                };
-                if let (Some(&top), Some(s)) = (stack.last(), resolved) {
-                    elements[top].text.push_str(&s);
+                if state.stack.is_empty() {
+                    return Err(malformed("a reference outside the document element".into()));
                 }
+                let name: &str = r.as_ref();
+                let resolved = resolve_reference(name).map_err(&malformed)?;
+                state.pending.push(resolved);
             }
             Event::Eof => break,
-            _ => {}
         }
     }
-    if !stack.is_empty() {
+    if !state.stack.is_empty() {
         let end = source.len();
         return Err(at(
             end,
             Rule::XmlMalformed,
             format!("unexpected end of document: <{}> is not closed", {
-                let e = &elements[*stack.last().unwrap_or(&0)];
+                let e = &state.elements[*state.stack.last().unwrap_or(&0)];
                 if e.prefix.is_empty() {
                     e.local.to_string()
                 } else {
@@ -424,14 +549,347 @@ pub fn parse(file: &str, source: &[u8]) -> Result<Doc, Finding> {
             }),
         ));
     }
-    if elements.is_empty() {
+    if state.elements.is_empty() {
         return Err(at(0, Rule::XmlMalformed, "no document element".into()));
     }
     Ok(Doc {
-        elements,
-        line_starts,
+        elements: state.elements,
+        line_starts: std::cell::OnceCell::new(),
         bom,
     })
+}
+
+/// At most this many namespace declarations in scope at once.
+const MAX_BINDINGS: usize = 1024;
+const XMLNS_NS: &str = "http://www.w3.org/2000/xmlns/";
+
+/// The reader's state between events.
+struct State {
+    names: Interned,
+    elements: Vec<Element>,
+    /// Open elements, innermost last.
+    stack: Vec<usize>,
+    /// Namespace declarations in scope, innermost last, as (prefix, URI).
+    bindings: Vec<(Name, Name)>,
+    /// Per open element, how many of `bindings` its tag declared.
+    scopes: Vec<usize>,
+    /// The character data run being read.
+    pending: String,
+}
+
+impl State {
+    /// The namespace of `prefix`. Unprefixed attributes have none; an unprefixed element the
+    /// default namespace, if one is declared.
+    fn resolve(&mut self, prefix: &str, element: bool) -> Option<Name> {
+        if prefix == "xml" {
+            return Some(self.names.get(XML_NS));
+        }
+        let found = self.bindings.iter().rev().find(|(p, _)| **p == *prefix);
+        match found {
+            Some((_, uri)) if !prefix.is_empty() || element => Some(uri.clone()),
+            None if prefix.is_empty() => Some(self.names.get("")),
+            _ => None,
+        }
+    }
+
+    fn flush(&mut self, events: &mut impl Events) {
+        if self.pending.is_empty() {
+            return;
+        }
+        if let Some(&top) = self.stack.last() {
+            self.elements[top].text.push_str(&self.pending);
+            events.text(&self.pending);
+        }
+        self.pending.clear();
+    }
+
+    fn close(&mut self, end: usize, events: &mut impl Events) {
+        self.stack.pop();
+        let declared = self.scopes.pop().unwrap_or(0);
+        self.bindings.truncate(self.bindings.len() - declared);
+        events.end(end);
+    }
+}
+
+/// One attribute as written: its qualified name and its normalised value.
+struct RawAttr<'a> {
+    name: &'a str,
+    value: Cow<'a, str>,
+}
+
+impl RawAttr<'_> {
+    fn is_xmlns(&self) -> bool {
+        self.name == "xmlns" || self.name.starts_with("xmlns:")
+    }
+}
+
+/// The attributes of a start tag, from the text after its name (XML 1.0 §3.1 [40], [41]):
+/// each preceded by white space, `Name Eq AttValue`, no `<` in a value, every reference
+/// resolved, and each name once (Unique Att Spec).
+fn read_attributes(raw: &str) -> Result<Vec<RawAttr<'_>>, String> {
+    let b = raw.as_bytes();
+    let mut out: Vec<RawAttr> = Vec::new();
+    let mut i = 0;
+    loop {
+        let spaced = i < b.len() && is_space(b[i]);
+        while i < b.len() && is_space(b[i]) {
+            i += 1;
+        }
+        if i == b.len() {
+            return Ok(out);
+        }
+        if !spaced {
+            return Err("attributes must be separated by white space".into());
+        }
+        let start = i;
+        while i < b.len() && !is_space(b[i]) && b[i] != b'=' {
+            i += 1;
+        }
+        let name = &raw[start..i];
+        if !is_name(name) {
+            return Err(format!("`{name}` is not a valid attribute name"));
+        }
+        while i < b.len() && is_space(b[i]) {
+            i += 1;
+        }
+        if i == b.len() || b[i] != b'=' {
+            return Err(format!("attribute `{name}` has no `=` and value"));
+        }
+        i += 1;
+        while i < b.len() && is_space(b[i]) {
+            i += 1;
+        }
+        let quote = match b.get(i) {
+            Some(&q @ (b'"' | b'\'')) => q,
+            _ => return Err(format!("the value of attribute `{name}` is not quoted")),
+        };
+        i += 1;
+        let value_start = i;
+        while i < b.len() && b[i] != quote {
+            i += 1;
+        }
+        if i == b.len() {
+            return Err(format!("the value of attribute `{name}` is not closed"));
+        }
+        let value = normalize_attribute(&raw[value_start..i])
+            .map_err(|m| format!("attribute `{name}`: {m}"))?;
+        i += 1;
+        if out.iter().any(|a| a.name == name) {
+            return Err(format!("attribute `{name}` is given twice"));
+        }
+        out.push(RawAttr { name, value });
+    }
+}
+
+fn is_space(b: u8) -> bool {
+    matches!(b, b' ' | b'\t' | b'\n' | b'\r')
+}
+
+/// Attribute-value normalisation (XML 1.0 §3.3.3) for CDATA attributes: references resolved,
+/// each white-space character (a CR LF pair being one) a space.
+fn normalize_attribute(raw: &str) -> Result<Cow<'_, str>, String> {
+    if !raw.contains(['<', '&', '\t', '\n', '\r']) {
+        return Ok(Cow::Borrowed(raw));
+    }
+    let mut out = String::with_capacity(raw.len());
+    let mut rest = raw;
+    while let Some(i) = rest.find(['<', '&', '\t', '\n', '\r']) {
+        out.push_str(&rest[..i]);
+        let c = rest.as_bytes()[i];
+        rest = &rest[i + 1..];
+        match c {
+            b'<' => return Err("`<` is not allowed in an attribute value".into()),
+            b'&' => {
+                let end = rest
+                    .find(';')
+                    .ok_or("an `&` that starts no reference (write `&amp;`)")?;
+                out.push(resolve_reference(&rest[..end])?);
+                rest = &rest[end + 1..];
+            }
+            b'\r' => {
+                rest = rest.strip_prefix('\n').unwrap_or(rest);
+                out.push(' ');
+            }
+            _ => out.push(' '),
+        }
+    }
+    out.push_str(rest);
+    Ok(Cow::Owned(out))
+}
+
+/// The character a reference (`amp`, `#65`, `#x41`: the text between `&` and `;`) stands for.
+/// Only the five predefined entities exist: no DTD is read.
+fn resolve_reference(name: &str) -> Result<char, String> {
+    let code = if let Some(hex) = name.strip_prefix("#x") {
+        u32::from_str_radix(hex, 16)
+            .ok()
+            .filter(|_| !hex.starts_with('+'))
+    } else if let Some(dec) = name.strip_prefix('#') {
+        dec.parse::<u32>().ok().filter(|_| !dec.starts_with('+'))
+    } else {
+        return match name {
+            "lt" => Ok('<'),
+            "gt" => Ok('>'),
+            "amp" => Ok('&'),
+            "apos" => Ok('\''),
+            "quot" => Ok('"'),
+            _ if is_name(name) => Err(format!("undeclared entity `&{name};`")),
+            _ => Err(format!("`&{name};` is not a reference")),
+        };
+    };
+    code.and_then(char::from_u32)
+        .filter(|&c| is_xml_char(c))
+        .ok_or_else(|| format!("`&{name};` does not name an XML character"))
+}
+
+/// XML 1.0 §2.2 [2] `Char`.
+fn is_xml_char(c: char) -> bool {
+    matches!(c, '\t' | '\n' | '\r' | '\u{20}'..='\u{D7FF}' | '\u{E000}'..='\u{FFFD}' | '\u{10000}'..)
+}
+
+/// The offset of the first character of `text` that is not an XML `Char`. Valid UTF-8 holds no
+/// surrogates, so the C0 controls and U+FFFE / U+FFFF (`EF BF BE`, `EF BF BF`) are all to find.
+fn not_a_char(text: &str) -> Option<usize> {
+    let b = text.as_bytes();
+    let mut i = 0;
+    while let Some(j) = b[i..].iter().position(|&c| c < 0x20 || c == 0xEF) {
+        let at = i + j;
+        let bad = match b[at] {
+            b'\t' | b'\n' | b'\r' => false,
+            0xEF => matches!(b.get(at + 1..at + 3), Some([0xBF, 0xBE | 0xBF])),
+            _ => true,
+        };
+        if bad {
+            return Some(at);
+        }
+        i = at + 1;
+    }
+    None
+}
+
+/// (prefix, local part) of a qualified name (Namespaces in XML §4): at most one colon, both
+/// parts NCNames.
+fn split_qname(name: &str) -> Result<(&str, &str), String> {
+    let (prefix, local) = name.split_once(':').unwrap_or(("", name));
+    let prefix_ok = prefix.is_empty() && !name.starts_with(':') || is_ncname(prefix);
+    if !prefix_ok || !is_ncname(local) {
+        return Err(format!("`{name}` is not a valid qualified name"));
+    }
+    Ok((prefix, local))
+}
+
+/// Namespaces in XML §3 (reserved prefixes and names) and §5 (no prefix undeclaring).
+fn check_declaration_binding(prefix: &str, uri: &str) -> Result<(), String> {
+    let attr = if prefix.is_empty() {
+        "xmlns".to_owned()
+    } else {
+        format!("xmlns:{prefix}")
+    };
+    if prefix == "xmlns" || uri == XMLNS_NS {
+        return Err(format!(
+            "`{attr}`: the `xmlns` prefix and namespace cannot be declared"
+        ));
+    }
+    if (prefix == "xml") != (uri == XML_NS) {
+        return Err(format!(
+            "`{attr}=\"{uri}\"`: only the prefix `xml` may be bound to {XML_NS}, and only to it"
+        ));
+    }
+    if !prefix.is_empty() && uri.is_empty() {
+        return Err(format!(
+            "`{attr}=\"\"`: a prefix cannot be undeclared in XML 1.0"
+        ));
+    }
+    Ok(())
+}
+
+/// The XML declaration (XML 1.0 §2.8 [23]–[26], [32], [80]): `version`, then optionally
+/// `encoding` and `standalone`, in that order and nothing else. `content` is what quick-xml
+/// gives: the text after `<?`, without `?>`.
+fn check_declaration(text: &str) -> Result<(), &'static str> {
+    let rest = text
+        .strip_prefix("xml")
+        .ok_or("a malformed XML declaration")?;
+    // Pseudo-attributes: their values are literal, never references.
+    if rest.contains('&') {
+        return Err("a reference in the XML declaration");
+    }
+    let attrs = read_attributes(rest).map_err(|_| "a malformed XML declaration")?;
+    let mut order = attrs.iter().map(|a| a.name);
+    let mut next = order.next();
+    let version = attrs.first().filter(|_| next == Some("version"));
+    let version = version.ok_or("the XML declaration must start with `version`")?;
+    let digits = version.value.strip_prefix("1.").unwrap_or("");
+    if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
+        return Err("the XML declaration's version must be `1.` and digits");
+    }
+    next = order.next();
+    if next == Some("encoding") {
+        let encoding = &attrs[1].value;
+        let mut chars = encoding.chars();
+        let ok = chars.next().is_some_and(|c| c.is_ascii_alphabetic())
+            && chars.all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-'));
+        if !ok {
+            return Err("the XML declaration's encoding is not an encoding name");
+        }
+        next = order.next();
+    }
+    if next == Some("standalone") {
+        let standalone = attrs
+            .iter()
+            .find(|a| a.name == "standalone")
+            .map(|a| &*a.value);
+        if !matches!(standalone, Some("yes" | "no")) {
+            return Err("the XML declaration's standalone must be `yes` or `no`");
+        }
+        next = order.next();
+    }
+    if next.is_some() {
+        return Err("the XML declaration has pseudo-attributes out of order or unknown ones");
+    }
+    Ok(())
+}
+
+/// XML 1.0 §2.3 [5] `Name`.
+fn is_name(s: &str) -> bool {
+    let mut chars = s.chars();
+    chars.next().is_some_and(|c| c == ':' || is_name_start(c))
+        && chars.all(|c| c == ':' || is_name_char(c))
+}
+
+/// Namespaces in XML §3 `NCName`: a `Name` without colons.
+fn is_ncname(s: &str) -> bool {
+    let mut chars = s.chars();
+    chars.next().is_some_and(is_name_start) && chars.all(is_name_char)
+}
+
+/// XML 1.0 (Fifth Edition) §2.3 [4] `NameStartChar`, without the colon.
+fn is_name_start(c: char) -> bool {
+    matches!(c,
+        'A'..='Z' | '_' | 'a'..='z' | '\u{C0}'..='\u{D6}' | '\u{D8}'..='\u{F6}'
+        | '\u{F8}'..='\u{2FF}' | '\u{370}'..='\u{37D}' | '\u{37F}'..='\u{1FFF}'
+        | '\u{200C}'..='\u{200D}' | '\u{2070}'..='\u{218F}' | '\u{2C00}'..='\u{2FEF}'
+        | '\u{3001}'..='\u{D7FF}' | '\u{F900}'..='\u{FDCF}' | '\u{FDF0}'..='\u{FFFD}'
+        | '\u{10000}'..='\u{EFFFF}')
+}
+
+/// XML 1.0 (Fifth Edition) §2.3 [4a] `NameChar`, without the colon.
+fn is_name_char(c: char) -> bool {
+    is_name_start(c)
+        || matches!(c, '-' | '.' | '0'..='9' | '\u{B7}' | '\u{300}'..='\u{36F}' | '\u{203F}'..='\u{2040}')
+}
+
+/// Offsets of the starts of the lines of `source`.
+fn line_starts(source: &[u8]) -> Vec<usize> {
+    std::iter::once(0)
+        .chain(
+            source
+                .iter()
+                .enumerate()
+                .filter(|(_, &b)| b == b'\n')
+                .map(|(i, _)| i + 1),
+        )
+        .collect()
 }
 
 #[cfg(test)]

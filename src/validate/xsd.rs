@@ -21,14 +21,19 @@ use quick_xml::events::Event;
 use quick_xml::name::ResolveResult;
 use quick_xml::NsReader;
 use rust_embed::RustEmbed;
+use xsd_schema::namespace::{NameTable, NamespaceContextSnapshot};
+use xsd_schema::validation::ValidationRuntime;
 use xsd_schema::validation::{
     drive_quick_xml_with, DoctypeView, DriveWithError, ElementStartView, EndElementInfo,
     EndOfAttributesView, SchemaValidator, ValidationError, ValidationEventHandler, ValidationFlags,
     ValidationRoot, ValidationSink, ValidationWarning,
 };
 use xsd_schema::xml::ParseLimits;
+
+use super::finding::Finding;
+use super::xml::{Doc, Element, Name};
 use xsd_schema::{
-    ElementKey, LoaderChain, LocationRequest, ResolverConfig, SchemaError, SchemaLoader,
+    ElementKey, LoaderChain, LocationRequest, NameId, ResolverConfig, SchemaError, SchemaLoader,
     SchemaResolver, SchemaResult, SchemaSetBuilder, XsdVersion,
 };
 
@@ -221,6 +226,269 @@ pub fn validate(set: SchemaSet, xml: &[u8]) -> Result<(), Vec<XsdError>> {
     }
 }
 
+/// Read `source` once: its [`Doc`] (or the finding that stopped the reader) and, when its
+/// document element is that of a schema set, its validation against that set in the same pass.
+///
+/// This is how `lmspack validate` reads every descriptor: reading and validating a manifest
+/// apart cost half as much again (two parses, and xsd-schema's driver allocating names and
+/// namespace contexts per element), and the same reader then serves both. The set is chosen by
+/// the document element's expanded name (SCORM 1.2, SCORM 2004 4th Edition, cmi5, Tin Can); a
+/// caller that finds another set applies (a 3rd Edition manifest) validates with [`validate`].
+/// The verdicts equal [`validate`]'s, positions included (`tests/xml_reader.rs`).
+pub fn parse_validating(file: &str, source: &[u8]) -> (Result<Doc, Finding>, Option<Verdict>) {
+    let track = RefCell::new(Track::default());
+    let mut stream = Stream {
+        run: None,
+        track: &track,
+        bindings: Vec::new(),
+        contexts: vec![std::rc::Rc::new(NamespaceContextSnapshot::default())],
+        ids: IDS.with(|ids| std::mem::take(&mut *ids.borrow_mut())),
+    };
+    let doc = super::xml::parse_with(file, source, &mut stream);
+    IDS.with(|ids| *ids.borrow_mut() = std::mem::take(&mut stream.ids));
+    let doc = match doc {
+        Ok(doc) => doc,
+        Err(finding) => return (Err(finding), None),
+    };
+    let (set, fatal) = match stream.run {
+        None => return (Ok(doc), None),
+        Some(Run::Failed(set, failure)) => {
+            let errors = vec![XsdError::without_position(failure)];
+            return (Ok(doc), Some(Verdict { set, errors }));
+        }
+        Some(Run::Running(set, _, mut runtime)) => {
+            let fatal = runtime.end_validation().err();
+            (
+                set,
+                fatal.map(|e| XsdError::without_position(e.to_string())),
+            )
+        }
+    };
+    let track = track.into_inner();
+    let starts = if track.errors.iter().any(|(_, offset)| offset.is_none()) {
+        element_starts(&doc)
+    } else {
+        HashMap::new()
+    };
+    let errors = place(source, track.errors, &starts, fatal);
+    (Ok(doc), Some(Verdict { set, errors }))
+}
+
+/// The schema verdict on a document: the set it was validated against and the errors.
+#[derive(Debug)]
+pub struct Verdict {
+    pub set: SchemaSet,
+    pub errors: Vec<XsdError>,
+}
+
+/// The set whose document element is `{namespace}local`; SCORM 2004 manifests get the 4th
+/// Edition's.
+fn root_set(namespace: &str, local: &str) -> Option<SchemaSet> {
+    [
+        SchemaSet::Scorm12,
+        SchemaSet::Scorm2004_4th,
+        SchemaSet::Cmi5,
+        SchemaSet::TinCan,
+    ]
+    .into_iter()
+    .find(|set| set.root_element() == (namespace, local))
+}
+
+/// Instance path (as [`TrackingHandler::before_element`] writes them) of every element of `doc`
+/// to the offset of its `<`: where end-of-document errors (dangling IDREFs) are placed.
+fn element_starts(doc: &Doc) -> HashMap<String, usize> {
+    let mut paths: Vec<String> = Vec::with_capacity(doc.elements.len());
+    let mut starts = HashMap::new();
+    for (i, e) in doc.elements.iter().enumerate() {
+        let (parent, position) = match e.parent {
+            Some(p) => {
+                let before = doc.elements[p].children.iter().take_while(|&&c| c != i);
+                let same = before
+                    .filter(|&&c| doc.elements[c].ns == e.ns && doc.elements[c].local == e.local)
+                    .count();
+                (paths[p].as_str(), same + 1)
+            }
+            None => ("", 1),
+        };
+        let path = format!("{parent}/Q{{{}}}{}[{position}]", e.ns, e.local);
+        starts.insert(path.clone(), e.offset);
+        paths.push(path);
+    }
+    starts
+}
+
+/// The validation run of a [`Stream`], once the document element has chosen its set.
+enum Run<'t> {
+    Running(
+        SchemaSet,
+        &'static Compiled,
+        Box<ValidationRuntime<'static, TrackingSink<'t>>>,
+    ),
+    /// The set did not compile (the embedded schemas are broken: a bug, reported as an error).
+    Failed(SchemaSet, String),
+}
+
+/// Feeds what [`super::xml::parse_with`] reads to a validation run, as xsd-schema's own driver
+/// would: the element, its attributes, the end of its attributes, its character data runs and
+/// its end, with the namespace context in scope, recording where each error belongs in
+/// [`Track`] as [`TrackingHandler`] does.
+struct Stream<'t> {
+    /// Started at the document element; `None` while there is none or it names no set.
+    run: Option<Run<'t>>,
+    track: &'t RefCell<Track>,
+    /// The namespace declarations (prefix, URI) of each open element, innermost last.
+    bindings: Vec<Vec<(Name, Name)>>,
+    /// The namespace context of each open element (and the document's, first); an element that
+    /// declares nothing shares its parent's.
+    contexts: Vec<std::rc::Rc<NamespaceContextSnapshot>>,
+    /// This thread's [`Ids`], for the run's set.
+    ids: Ids,
+}
+
+thread_local! {
+    /// The name ids of the set this thread validated with last (see [`Ids`]).
+    static IDS: RefCell<Ids> = Default::default();
+}
+
+/// The ids of names in one compiled set's name table, by the address of the interned
+/// [`Name`] (each kept alive here, so its address stays its own): a name the thread has seen is
+/// looked up in the set's table once, not at every use. Bounded, like the names themselves.
+#[derive(Default)]
+struct Ids {
+    /// The compiled set the ids belong to (its address).
+    set: usize,
+    ids: HashMap<usize, (Name, NameId)>,
+}
+
+impl Stream<'_> {
+    fn id(&mut self, compiled: &'static Compiled, name: &Name) -> NameId {
+        let set = std::ptr::from_ref(compiled) as usize;
+        if self.ids.set != set || self.ids.ids.len() >= 4096 {
+            self.ids = Ids {
+                set,
+                ids: HashMap::new(),
+            };
+        }
+        let names = &compiled.set.name_table;
+        self.ids
+            .ids
+            .entry(name.as_ptr() as usize)
+            .or_insert_with(|| (name.clone(), names.add(name)))
+            .1
+    }
+
+    /// The context after the innermost declarations, over everything in scope: each prefix's
+    /// innermost binding.
+    fn context(&self, names: &NameTable) -> NamespaceContextSnapshot {
+        let mut snapshot = NamespaceContextSnapshot::default();
+        let mut seen: Vec<&str> = Vec::new();
+        for (prefix, uri) in self.bindings.iter().rev().flat_map(|d| d.iter().rev()) {
+            if seen.contains(&prefix.as_str()) {
+                continue;
+            }
+            seen.push(prefix.as_str());
+            if prefix.is_empty() {
+                if !uri.is_empty() {
+                    snapshot.default_ns = Some(names.add(uri));
+                }
+            } else if !uri.is_empty() && prefix.as_str() != "xml" {
+                snapshot.bindings.push((names.add(prefix), names.add(uri)));
+            }
+        }
+        snapshot
+    }
+}
+
+impl super::xml::Events for Stream<'_> {
+    fn start(&mut self, doc: &[Element], index: usize, decls: &[(Name, Name)]) {
+        let e = &doc[index];
+        if index == 0 {
+            let Some(set) = root_set(&e.ns, &e.local) else {
+                return;
+            };
+            self.run = Some(match compiled(set) {
+                Ok(compiled) => {
+                    let mut runtime = compiled
+                        .validator
+                        .start_run(TrackingSink { track: self.track });
+                    runtime.set_validation_root(ValidationRoot::Element(compiled.root));
+                    Run::Running(set, compiled, Box::new(runtime))
+                }
+                Err(failure) => Run::Failed(set, failure),
+            });
+        }
+        let compiled: &'static Compiled = match &self.run {
+            Some(Run::Running(_, compiled, _)) => compiled,
+            _ => return,
+        };
+        {
+            let mut track = self.track.borrow_mut();
+            track.settle(e.offset);
+            track.cursor = Some(e.offset);
+        }
+        self.bindings.push(decls.to_vec());
+        let context = if decls.is_empty() {
+            self.contexts.last().cloned().unwrap_or_default()
+        } else {
+            std::rc::Rc::new(self.context(&compiled.set.name_table))
+        };
+        self.contexts.push(context.clone());
+
+        let xsi = |local: &str| {
+            e.attrs
+                .iter()
+                .find(|a| a.ns == XSI_NS && a.local == local)
+                .map(|a| a.value.as_str())
+        };
+        let local = self.id(compiled, &e.local);
+        let ns = (!e.ns.is_empty()).then(|| self.id(compiled, &e.ns));
+        let attrs: Vec<(NameId, Option<NameId>)> = e
+            .attrs
+            .iter()
+            .map(|a| {
+                let ns = (!a.ns.is_empty()).then(|| self.id(compiled, &a.ns));
+                (self.id(compiled, &a.local), ns)
+            })
+            .collect();
+        let Some(Run::Running(_, _, runtime)) = &mut self.run else {
+            return;
+        };
+        runtime.validate_element_by_id_novalue(local, ns, xsi("type"), xsi("nil"), &context);
+        for (a, (local, ns)) in e.attrs.iter().zip(attrs) {
+            runtime.validate_attribute_by_id(local, ns, &a.value);
+        }
+        runtime.validate_end_of_attributes_novalue();
+        self.track.borrow_mut().cursor = None;
+    }
+
+    fn text(&mut self, run: &str) {
+        if let Some(Run::Running(_, _, runtime)) = &mut self.run {
+            if run.chars().all(char::is_whitespace) {
+                runtime.validate_whitespace(run);
+            } else {
+                runtime.validate_text(run);
+            }
+        }
+    }
+
+    fn cdata(&mut self, text: &str) {
+        if let Some(Run::Running(_, _, runtime)) = &mut self.run {
+            runtime.validate_text(text);
+        }
+    }
+
+    fn end(&mut self, end: usize) {
+        if let Some(Run::Running(_, _, runtime)) = &mut self.run {
+            runtime.validate_end_element_novalue();
+            self.track.borrow_mut().settle(end.saturating_sub(1));
+            self.bindings.pop();
+            self.contexts.pop();
+        }
+    }
+}
+
+const XSI_NS: &str = "http://www.w3.org/2001/XMLSchema-instance";
+
 /// One validation run of `xml` against `compiled`: the errors, sorted by position, and whether
 /// one was left without a position that recording element paths (`paths`) would have given.
 fn run(compiled: &Compiled, xml: &[u8], paths: bool) -> (Vec<XsdError>, bool) {
@@ -263,11 +531,22 @@ fn run(compiled: &Compiled, xml: &[u8], paths: bool) -> (Vec<XsdError>, bool) {
 
     let track = track.into_inner();
     let unplaced = !paths && track.errors.iter().any(|(_, offset)| offset.is_none());
-    let mut errors: Vec<XsdError> = track
-        .errors
+    (place(xml, track.errors, &track.starts, fatal), unplaced)
+}
+
+/// The errors of a run as [`XsdError`]s sorted by position: each at the offset it was reported
+/// at, else at the start of the element its instance path names (in `starts`), else without
+/// one; `fatal` last.
+fn place(
+    xml: &[u8],
+    errors: Vec<(ValidationError, Option<usize>)>,
+    starts: &HashMap<String, usize>,
+    fatal: Option<XsdError>,
+) -> Vec<XsdError> {
+    let mut errors: Vec<XsdError> = errors
         .into_iter()
         .map(|(error, offset)| {
-            let offset = offset.or_else(|| track.starts.get(&element_path_of(&error)?).copied());
+            let offset = offset.or_else(|| starts.get(&element_path_of(&error)?).copied());
             match offset {
                 Some(offset) => XsdError::at(xml, offset, error.to_string()),
                 None => XsdError::without_position(error.to_string()),
@@ -276,7 +555,7 @@ fn run(compiled: &Compiled, xml: &[u8], paths: bool) -> (Vec<XsdError>, bool) {
         .collect();
     errors.extend(fatal);
     errors.sort_by_key(|e| (e.line.unwrap_or(u32::MAX), e.column.unwrap_or(u32::MAX)));
-    (errors, unplaced)
+    errors
 }
 
 /// The schema files to copy into the package root for `set`, as (path in the package, bytes),
@@ -381,7 +660,7 @@ const MAX_NAME_TABLE_GROWTH: usize = 4 << 20;
 
 thread_local! {
     /// This thread's ready validators, per [`SchemaSet`].
-    static READY: RefCell<[Option<std::rc::Rc<Compiled>>; 5]> = Default::default();
+    static READY: RefCell<[Option<&'static Compiled>; 5]> = Default::default();
 }
 
 /// Why a set failed to compile, once it has (the embedded files do not change, so neither
@@ -396,28 +675,30 @@ static COMPILE_FAILURES: [OnceLock<String>; 5] = [
 
 /// Run `f` with this thread's compiled `set`.
 fn with_compiled<R>(set: SchemaSet, f: impl FnOnce(&Compiled) -> R) -> Result<R, String> {
-    if let Some(failure) = COMPILE_FAILURES[set.index()].get() {
+    compiled(set).map(f)
+}
+
+/// This thread's compiled `set`, compiled on first use.
+fn compiled(set: SchemaSet) -> Result<&'static Compiled, String> {
+    let i = set.index();
+    if let Some(failure) = COMPILE_FAILURES[i].get() {
         return Err(failure.clone());
     }
-    let i = set.index();
     let ready = READY.with(|ready| {
         let mut ready = ready.borrow_mut();
         // A set grown by hostile documents is replaced (its leaked memory stays: rare, bounded
         // by the growth limit each time).
-        if ready[i].as_ref().is_some_and(|c| {
+        if ready[i].is_some_and(|c| {
             c.set.name_table.heap_bytes() > c.baseline_name_bytes + MAX_NAME_TABLE_GROWTH
         }) {
             ready[i] = None;
         }
         if ready[i].is_none() {
-            ready[i] = Some(std::rc::Rc::new(compile(set)?));
+            ready[i] = Some(&*Box::leak(Box::new(compile(set)?)));
         }
-        Ok(ready[i].clone().expect("filled above"))
+        Ok(ready[i].expect("filled above"))
     });
-    match ready {
-        Ok(compiled) => Ok(f(&compiled)),
-        Err(failure) => Err(COMPILE_FAILURES[i].get_or_init(|| failure).clone()),
-    }
+    ready.map_err(|failure| COMPILE_FAILURES[i].get_or_init(|| failure).clone())
 }
 
 fn compile(set: SchemaSet) -> Result<Compiled, String> {
@@ -741,9 +1022,9 @@ mod tests {
         ))
         .unwrap();
         validate(SchemaSet::TinCan, &xml).unwrap();
-        let first = READY.with(|r| r.borrow()[SchemaSet::TinCan.index()].clone().unwrap());
+        let first = READY.with(|r| r.borrow()[SchemaSet::TinCan.index()].unwrap());
         validate(SchemaSet::TinCan, &xml).unwrap();
-        let second = READY.with(|r| r.borrow()[SchemaSet::TinCan.index()].clone().unwrap());
-        assert!(std::rc::Rc::ptr_eq(&first, &second));
+        let second = READY.with(|r| r.borrow()[SchemaSet::TinCan.index()].unwrap());
+        assert!(std::ptr::eq(first, second));
     }
 }
