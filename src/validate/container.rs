@@ -86,27 +86,37 @@ pub fn read(
     findings: &mut Vec<Finding>,
 ) -> Result<(InputKind, Contents), InputError> {
     let io = |e: io::Error| InputError::Io(format!("{}: {e}", path.display()));
-    let meta = std::fs::metadata(path).map_err(io)?;
+    // One open and one `fstat` per file: validating thousands of manifests, the system calls
+    // are a tenth of the time. (Where a folder cannot be opened as a file, ask by path.)
+    let (file, meta) = match File::open(path).and_then(|f| f.metadata().map(|m| (f, m))) {
+        Ok((file, meta)) => (Some(file), meta),
+        Err(e) => match std::fs::metadata(path) {
+            Ok(meta) if meta.is_dir() => (None, meta),
+            _ => return Err(io(e)),
+        },
+    };
     if meta.is_dir() {
         let contents = read_folder(path, limits, findings).map_err(io)?;
         return Ok((InputKind::Folder, contents));
     }
-    let mut file = File::open(path).map_err(io)?;
-    let mut head = [0u8; 4];
-    let n = read_up_to(&mut file, &mut head).map_err(io)?;
-    if head[..n].starts_with(b"PK") {
+    let mut file = file.expect("opened unless a folder");
+    // The first read takes a whole descriptor (the file's size, plus one byte to see the end);
+    // only a zip's first bytes matter here: `read_zip` streams it again from the start.
+    let size = usize::try_from(meta.len()).unwrap_or(usize::MAX);
+    let mut bytes = vec![0u8; size.saturating_add(1).clamp(4, 64 << 10)];
+    let n = read_up_to(&mut file, &mut bytes).map_err(io)?;
+    let whole = n < bytes.len();
+    bytes.truncate(n);
+    if bytes.starts_with(b"PK") {
         drop(file);
         let contents = read_zip(path, meta.len(), limits, findings).map_err(io)?;
         return Ok((InputKind::Zip, contents));
     }
-    // A descriptor: read the rest from the same handle (one open per file counts when
-    // validating thousands of them).
-    let mut bytes =
-        Vec::with_capacity(usize::try_from(meta.len()).unwrap_or(0).min(xml::MAX_BYTES) + 1);
-    bytes.extend_from_slice(&head[..n]);
-    file.take(xml::MAX_BYTES as u64 + 1 - n as u64)
-        .read_to_end(&mut bytes)
-        .map_err(io)?;
+    if !whole {
+        file.take((xml::MAX_BYTES as u64 + 1).saturating_sub(n as u64))
+            .read_to_end(&mut bytes)
+            .map_err(io)?;
+    }
     if !looks_like_xml(&bytes) {
         return Err(InputError::Unrecognised(format!(
             "{}: neither a zip, a folder, nor an XML descriptor",

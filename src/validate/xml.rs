@@ -182,7 +182,8 @@ pub struct Element {
     pub prefix: Name,
     pub local: Name,
     pub attrs: Vec<Attr>,
-    /// The element's own character data (not its children's), entity references resolved.
+    /// The element's own character data (not its children's), entity references resolved;
+    /// runs of white space alone (the indentation between child elements) are left out.
     pub text: String,
     pub children: Vec<usize>,
     pub parent: Option<usize>,
@@ -597,7 +598,9 @@ impl State {
             return;
         }
         if let Some(&top) = self.stack.last() {
-            self.elements[top].text.push_str(&self.pending);
+            if !self.pending.bytes().all(is_space) {
+                self.elements[top].text.push_str(&self.pending);
+            }
             events.text(&self.pending);
         }
         self.pending.clear();
@@ -751,18 +754,35 @@ fn is_xml_char(c: char) -> bool {
 /// surrogates, so the C0 controls and U+FFFE / U+FFFF (`EF BF BE`, `EF BF BF`) are all to find.
 fn not_a_char(text: &str) -> Option<usize> {
     let b = text.as_bytes();
+    // Eight bytes at a time: most words hold no byte below 0x20 and no 0xEF.
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    let suspect = |w: u64| {
+        let below_space = w.wrapping_sub(ONES * 0x20) & !w;
+        let ef = (w ^ (ONES * 0xEF)).wrapping_sub(ONES) & !(w ^ (ONES * 0xEF));
+        (below_space | ef) & HIGH != 0
+    };
     let mut i = 0;
-    while let Some(j) = b[i..].iter().position(|&c| c < 0x20 || c == 0xEF) {
-        let at = i + j;
-        let bad = match b[at] {
-            b'\t' | b'\n' | b'\r' => false,
-            0xEF => matches!(b.get(at + 1..at + 3), Some([0xBF, 0xBE | 0xBF])),
-            _ => true,
-        };
-        if bad {
-            return Some(at);
+    while i < b.len() {
+        if i + 8 <= b.len() {
+            let w = u64::from_le_bytes(b[i..i + 8].try_into().expect("8 bytes"));
+            if !suspect(w) {
+                i += 8;
+                continue;
+            }
         }
-        i = at + 1;
+        let end = (i + 8).min(b.len());
+        for at in i..end {
+            let bad = match b[at] {
+                b'\t' | b'\n' | b'\r' => false,
+                0xEF => matches!(b.get(at + 1..at + 3), Some([0xBF, 0xBE | 0xBF])),
+                c => c < 0x20,
+            };
+            if bad {
+                return Some(at);
+            }
+        }
+        i = end;
     }
     None
 }
