@@ -648,9 +648,10 @@ fn read_attributes(raw: &str) -> Result<Vec<RawAttr<'_>>, String> {
         while i < b.len() && !is_space(b[i]) && b[i] != b'=' {
             i += 1;
         }
+        // The name is checked as a qualified name by the caller (once per distinct name).
         let name = &raw[start..i];
-        if !is_name(name) {
-            return Err(format!("`{name}` is not a valid attribute name"));
+        if name.is_empty() {
+            return Err("an attribute without a name".into());
         }
         while i < b.len() && is_space(b[i]) {
             i += 1;
