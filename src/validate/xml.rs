@@ -72,7 +72,7 @@ struct Names {
 /// ([`MAX_INTERNED`]), so names a hostile document makes collide cannot degrade them without
 /// bound.
 #[derive(Default)]
-struct WordHash(u64);
+pub(crate) struct WordHash(u64);
 
 impl Hasher for WordHash {
     fn finish(&self) -> u64 {

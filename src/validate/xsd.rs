@@ -31,7 +31,8 @@ use xsd_schema::validation::{
 use xsd_schema::xml::ParseLimits;
 
 use super::finding::Finding;
-use super::xml::{Doc, Element, Name};
+use super::xml::{Doc, Element, Name, WordHash};
+use std::hash::BuildHasherDefault;
 use xsd_schema::{
     ElementKey, LoaderChain, LocationRequest, NameId, ResolverConfig, SchemaError, SchemaLoader,
     SchemaResolver, SchemaResult, SchemaSetBuilder, XsdVersion,
@@ -243,6 +244,7 @@ pub fn parse_validating(file: &str, source: &[u8]) -> (Result<Doc, Finding>, Opt
         bindings: Vec::new(),
         contexts: vec![std::rc::Rc::new(NamespaceContextSnapshot::default())],
         ids: IDS.with(|ids| std::mem::take(&mut *ids.borrow_mut())),
+        attrs: Vec::new(),
     };
     let doc = super::xml::parse_with(file, source, &mut stream);
     IDS.with(|ids| *ids.borrow_mut() = std::mem::take(&mut stream.ids));
@@ -343,6 +345,8 @@ struct Stream<'t> {
     contexts: Vec<std::rc::Rc<NamespaceContextSnapshot>>,
     /// This thread's [`Ids`], for the run's set.
     ids: Ids,
+    /// The ids of the attributes of the element being started (a buffer kept between them).
+    attrs: Vec<(NameId, Option<NameId>)>,
 }
 
 thread_local! {
@@ -357,7 +361,7 @@ thread_local! {
 struct Ids {
     /// The compiled set the ids belong to (its address).
     set: usize,
-    ids: HashMap<usize, (Name, NameId)>,
+    ids: HashMap<usize, (Name, NameId), BuildHasherDefault<WordHash>>,
 }
 
 impl Stream<'_> {
@@ -366,7 +370,7 @@ impl Stream<'_> {
         if self.ids.set != set || self.ids.ids.len() >= 4096 {
             self.ids = Ids {
                 set,
-                ids: HashMap::new(),
+                ids: HashMap::default(),
             };
         }
         let names = &compiled.set.name_table;
@@ -442,21 +446,20 @@ impl super::xml::Events for Stream<'_> {
         };
         let local = self.id(compiled, &e.local);
         let ns = (!e.ns.is_empty()).then(|| self.id(compiled, &e.ns));
-        let attrs: Vec<(NameId, Option<NameId>)> = e
-            .attrs
-            .iter()
-            .map(|a| {
-                let ns = (!a.ns.is_empty()).then(|| self.id(compiled, &a.ns));
-                (self.id(compiled, &a.local), ns)
-            })
-            .collect();
+        let mut attrs = std::mem::take(&mut self.attrs);
+        attrs.clear();
+        for a in &e.attrs {
+            let ns = (!a.ns.is_empty()).then(|| self.id(compiled, &a.ns));
+            attrs.push((self.id(compiled, &a.local), ns));
+        }
         let Some(Run::Running(_, _, runtime)) = &mut self.run else {
             return;
         };
         runtime.validate_element_by_id_novalue(local, ns, xsi("type"), xsi("nil"), &context);
-        for (a, (local, ns)) in e.attrs.iter().zip(attrs) {
+        for (a, &(local, ns)) in e.attrs.iter().zip(&attrs) {
             runtime.validate_attribute_by_id(local, ns, &a.value);
         }
+        self.attrs = attrs;
         runtime.validate_end_of_attributes_novalue();
         self.track.borrow_mut().cursor = None;
     }
