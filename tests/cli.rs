@@ -318,6 +318,44 @@ fn every_error_is_reported_at_once() {
 }
 
 #[test]
+fn every_problem_inside_one_yaml_document_is_reported() {
+    // Deserializing stops at the first problem of a document; each later one is found after
+    // blanking the one before. The key the typo left missing is not reported as well.
+    let c = Course::new();
+    c.edit(
+        "course/01-first/pages/quiz.md",
+        "    correct: true\n  - text: Wrong\n",
+        "    correct: maybe\n  - text: Wrong\n    feedbak: no\nprompts: x\n",
+    );
+    let err = stderr(&c.build().code(1));
+    for place in [
+        "course/01-first/pages/quiz.md:12:14",
+        "course/01-first/pages/quiz.md:14:5",
+        "course/01-first/pages/quiz.md:15:1",
+    ] {
+        assert!(err.contains(place), "expected {place} in:\n{err}");
+    }
+    assert!(err.contains("did you mean `feedback`?"), "{err}");
+    assert!(err.contains("3 error(s)"), "{err}");
+
+    let c = Course::new();
+    c.edit(
+        "course/01-first/module.yaml",
+        "duration: 10",
+        "duration: ten",
+    )
+    .edit("course/01-first/module.yaml", "title: First module\n", "");
+    let err = stderr(&c.build().code(1));
+    for needle in [
+        "course/01-first/module.yaml:3:11",
+        "is missing the required key `title`",
+        "2 error(s)",
+    ] {
+        assert!(err.contains(needle), "expected {needle} in:\n{err}");
+    }
+}
+
+#[test]
 fn json_format_lists_diagnostics() {
     let c = Course::new();
     c.edit(

@@ -42,56 +42,63 @@ impl Embedded {
         self.locate(&value.referenced)
     }
 
-    /// Parse `text` (the document's own text) into `T`, or one diagnostic explaining why not.
-    /// Parse `text` (the document's own text) into `T`, or say why not. Deserializing stops at
-    /// the first problem; when that is an unknown top-level key, every other unknown top-level
-    /// key is reported with it, since typos rarely come alone.
+    /// Parse `text` (the document's own text) into `T`, or say why not, with every problem of
+    /// the document at once.
+    ///
+    /// Deserializing stops at the first problem, so after each one the entry it is in (its key,
+    /// its value and everything nested under it) is blanked out and the document read again,
+    /// until it reads or a problem is only the consequence of a blanked entry (a required key
+    /// now missing, a parent now empty, YAML no longer well-formed). Blanking keeps every line
+    /// and column where it was, so each problem is reported where it was written.
     pub fn parse<T: DeserializeOwned>(&self, text: &str, what: &str) -> Result<T, Diagnostics> {
-        serde_saphyr::from_str(text).map_err(|e| {
-            let e = e.without_snippet();
-            let mut all = Diagnostics::from(self.diagnose(e, what));
-            if let Error::SerdeUnknownField {
-                field,
-                expected,
-                location,
-            } = e
-            {
-                if location.column() == 1 {
-                    for d in self.other_unknown_keys(text, field, expected, what) {
-                        all.push(d);
-                    }
-                }
-            }
-            all.sorted()
-        })
-    }
-
-    fn other_unknown_keys(
-        &self,
-        text: &str,
-        reported: &str,
-        expected: &[&str],
-        what: &str,
-    ) -> Vec<Diagnostic> {
-        type Keys = std::collections::HashMap<Spanned<String>, serde::de::IgnoredAny>;
-        let Ok(keys) = serde_saphyr::from_str::<Keys>(text) else {
-            return Vec::new();
+        let first = match serde_saphyr::from_str(text) {
+            Ok(value) => return Ok(value),
+            Err(e) => e,
         };
-        keys.into_keys()
-            .filter(|k| k.value != reported && !expected.contains(&k.value.as_str()))
-            .map(|k| {
-                let d = Diagnostic::error(
-                    "unknown-key",
-                    format!("unknown key `{}` in {what}", k.value),
-                )
-                .at(self.of(&k))
-                .label("unknown key");
-                match did_you_mean(&k.value, expected.iter().copied()) {
-                    Some(s) => d.hint(format!("did you mean `{s}`?")),
-                    None => d.hint(format!("expected one of: {}", expected.join(", "))),
+        let mut all = Diagnostics::from(self.diagnose(first.without_snippet(), what));
+        let mut repaired = text.to_owned();
+        let mut blanked: Vec<(String, usize)> = Vec::new();
+        let mut error = first;
+        for _ in 0..MAX_ERRORS_PER_DOCUMENT {
+            let Some(entry) = error
+                .without_snippet()
+                .location()
+                .and_then(|l| Entry::at(&repaired, l.line() as usize, l.column() as usize))
+            else {
+                break;
+            };
+            entry.blank(&mut repaired);
+            blanked.push((entry.key.clone(), entry.line));
+            let broken = serde_saphyr::from_str::<serde::de::IgnoredAny>(&repaired).is_err();
+            if repaired.trim().is_empty() || broken {
+                break; // nothing left, or the repair itself broke the YAML
+            }
+            error = match serde_saphyr::from_str::<T>(&repaired) {
+                Ok(_) => break,
+                Err(e) => e,
+            };
+            let e = error.without_snippet();
+            if let Error::SerdeMissingField { field, .. } = e {
+                // Blanking cannot supply a key, so reading stops here; the key is reported
+                // unless it went missing by the repair, or is the one a reported unknown key
+                // was a misspelling of.
+                let misspelt = blanked
+                    .iter()
+                    .any(|(key, _)| key == field || did_you_mean(key, [*field]).is_some());
+                if !misspelt {
+                    all.push(self.diagnose(e, what));
                 }
-            })
-            .collect()
+                break;
+            }
+            let on_blanked = e
+                .location()
+                .is_none_or(|l| blanked.iter().any(|(_, line)| *line == l.line() as usize));
+            if on_blanked || matches!(e, Error::Eof { .. }) {
+                break;
+            }
+            all.push(self.diagnose(e, what));
+        }
+        Err(all.sorted())
     }
 
     fn diagnose(&self, err: &Error, what: &str) -> Diagnostic {
@@ -143,6 +150,103 @@ impl Embedded {
             }
         }
     }
+}
+
+/// Problems reported from one YAML document at most (beyond, they are most likely one mistake's
+/// consequences).
+const MAX_ERRORS_PER_DOCUMENT: usize = 20;
+
+/// A mapping entry of a YAML document, found from a position inside it: `key:` on `line`
+/// (1-based) at `column` (1-based, after any `- `), with its value and the more indented lines
+/// under it.
+struct Entry {
+    key: String,
+    line: usize,
+    column: usize,
+}
+
+impl Entry {
+    /// The innermost entry that holds (line, column): the nearest line at or above it whose
+    /// key starts at or left of the column (any column, for an error without one).
+    fn at(text: &str, line: usize, column: usize) -> Option<Entry> {
+        let lines: Vec<&str> = text.split('\n').collect();
+        let mut l = line.min(lines.len());
+        while l >= 1 {
+            if let Some((key, key_column)) = key_of(lines[l - 1]) {
+                if l < line || key_column <= column.max(1) {
+                    return Some(Entry {
+                        key,
+                        line: l,
+                        column: key_column,
+                    });
+                }
+            }
+            l -= 1;
+        }
+        None
+    }
+
+    /// Replace the entry with spaces: its key line from the key on, and the lines after it
+    /// that are blank, indented further than the key, or (after `key:` with no value on its
+    /// line) the items of a sequence written at the key's own indentation.
+    fn blank(&self, text: &mut String) {
+        let lines: Vec<&str> = text.split('\n').collect();
+        let indent = |l: &str| l.len() - l.trim_start_matches(' ').len();
+        let bare_key = lines[self.line - 1].trim_end().ends_with(':');
+        let mut end = self.line;
+        while let Some(l) = lines.get(end) {
+            let deeper = l.trim().is_empty() || indent(l) >= self.column;
+            let sequence =
+                bare_key && indent(l) + 1 == self.column && l.trim_start().starts_with('-');
+            if !(deeper || sequence) {
+                break;
+            }
+            end += 1;
+        }
+        let mut out = String::with_capacity(text.len());
+        for (i, line) in lines.iter().enumerate() {
+            if i > 0 {
+                out.push('\n');
+            }
+            let n = i + 1;
+            if n < self.line || n > end {
+                out.push_str(line);
+                continue;
+            }
+            let from = if n == self.line {
+                line.char_indices()
+                    .nth(self.column - 1)
+                    .map_or(line.len(), |(b, _)| b)
+            } else {
+                0
+            };
+            out.push_str(&line[..from]);
+            out.extend(line[from..].chars().map(|_| ' '));
+        }
+        *text = out;
+    }
+}
+
+/// The key of a block mapping line (`key: …`, `- key: …`, `- - key:`) and its 1-based column.
+fn key_of(line: &str) -> Option<(String, usize)> {
+    let mut rest = line.trim_start_matches(' ');
+    let mut column = line.len() - rest.len() + 1;
+    while let Some(after) = rest.strip_prefix("- ") {
+        let trimmed = after.trim_start_matches(' ');
+        column += rest.len() - trimmed.len();
+        rest = trimmed;
+    }
+    if rest.starts_with('#') || rest.starts_with('"') || rest.starts_with('\'') {
+        return None;
+    }
+    let colon = rest
+        .find(": ")
+        .or_else(|| rest.strip_suffix(':').map(|k| k.len()))?;
+    let key = &rest[..colon];
+    if key.is_empty() || key.contains(['{', '[', '#']) {
+        return None;
+    }
+    Some((key.to_owned(), column))
 }
 
 /// The parser puts its own (document-relative, so misleading) position into some messages.
