@@ -336,7 +336,8 @@ pub fn parse_with(file: &str, source: &[u8], events: &mut impl Events) -> Result
     reader.config_mut().check_comments = true;
     let mut state = State {
         names: Interned::take(),
-        elements: Vec::new(),
+        // About one element per 40 bytes of a typical manifest: grown once or never.
+        elements: Vec::with_capacity((source.len() / 40 + 1).min(4096)),
         stack: Vec::new(),
         bindings: Vec::new(),
         scopes: Vec::new(),
