@@ -1,5 +1,12 @@
-//! A small, safe XML reader for package descriptors: the document as a tree of elements with
-//! resolved namespaces and byte offsets, or the one finding that says why it cannot be read.
+//! The XML reader for package descriptors: the document as a tree of elements with resolved
+//! namespaces and byte offsets, or the one finding that says why it cannot be read; and, as it
+//! reads, the same document as events for the schema validator ([`Events`], see
+//! [`super::xsd::parse_validating`]), so a descriptor is read once.
+//!
+//! It applies every well-formedness rule of XML 1.0 and Namespaces in XML 1.0 that a processor
+//! reading no DTD applies (characters, names, attribute syntax and uniqueness, references,
+//! comments, processing instructions, the XML declaration, reserved prefixes), the rules
+//! xsd-schema's own reader applies: `tests/xml_reader.rs` checks the two agree.
 //!
 //! Safety: a `<!DOCTYPE>` is refused, so no entity is ever declared or expanded (billion laughs,
 //! XXE); any entity reference other than the five predefined ones and character references is

@@ -205,7 +205,7 @@ impl XsdError {
 /// Compiled schema sets are kept for the life of the process, so only the first call per set
 /// pays for compilation (about 5-11 ms in a debug build). xsd-schema's compiled set is `Send`
 /// but not `Sync`, so instead of one shared set each thread keeps its own ready validator per
-/// set (see [`Compiled`]).
+/// set (see `Compiled`).
 pub fn validate(set: SchemaSet, xml: &[u8]) -> Result<(), Vec<XsdError>> {
     prescan(set, xml).map_err(|e| vec![e])?;
     let errors = with_compiled(set, |compiled| {
