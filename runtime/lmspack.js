@@ -905,6 +905,12 @@
       flush(true);
     });
     W.addEventListener('pagehide', terminate);
+    // Back in view from the back/forward cache after `pagehide` ended the session: the LMS takes
+    // nothing more from this page (a SCORM session cannot start again), so say so rather than
+    // let answers go unrecorded without a word.
+    W.addEventListener('pageshow', function (e) {
+      if (e.persisted && (X ? X.over : ended)) notice('This page was reopened after your session ended: open the activity again to record more progress.');
+    });
     show(cur, false);
   }
 

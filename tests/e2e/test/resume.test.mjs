@@ -180,3 +180,33 @@ for (const mod of ['all-blocks', course]) {
     }
   });
 }
+
+// The back/forward cache: `pagehide` (persisted) ends the session, as any leaving does, since the
+// page may never come back; when it does (`pageshow` persisted), the learner is told, and nothing
+// reaches the finished API.
+for (const std of ['scorm12', 'scorm2004']) {
+  test(`all-blocks ${std}: restored from the back/forward cache after the session ended → a notice, no call after the end`, T, async () => {
+    const name = `all-blocks-${std}`, pk = env.P[name], data = moduleData(pk.dir);
+    const ctx = await newContext(env.browser);
+    try {
+      const s = await openInLms(ctx, env.srv.origin, { version: pk.version, launch: `/pkg/${name}/${launchHref(pk.dir)}` });
+      const status = () => s.frame.evaluate(() => document.getElementById('lp-status').textContent);
+      await s.frame.evaluate(() => window.dispatchEvent(new PageTransitionEvent('pageshow', { persisted: true })));
+      assert.equal(await status(), '', 'a live session is not interrupted by a restore');
+      await s.frame.evaluate(() => window.dispatchEvent(new PageTransitionEvent('pagehide', { persisted: true })));
+      await s.page.waitForFunction(() => window.__lms.finished, null, { timeout: 5_000 });
+      await s.frame.evaluate(() => window.dispatchEvent(new PageTransitionEvent('pageshow', { persisted: true })));
+      assert.match(await status(), /reopened after your session ended: open the activity again/);
+      const L = new Learner(s.sco, s.frame);
+      const first = data.questions.findIndex((q) => q.page === 0 && q.kind !== 'likert');
+      assert.ok(first >= 0, 'a question on the first page');
+      await answer(L, data, first, true);
+      await s.page.waitForTimeout(1_500);                                  // past the commit debounce
+      const rec = await lms(s.page);
+      assert.deepEqual(rec.afterEnd, [], 'no API call after the end');
+      assertEndedOnce(rec);
+    } finally {
+      await ctx.close();
+    }
+  });
+}
