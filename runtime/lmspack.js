@@ -442,8 +442,23 @@
     };
     if (result) s.result = result;
     X.q.push(s);
+    keep();
     pump(false);
   }
+
+  // Tin Can: the statements not yet stored are kept in this browser as well, and sent first on
+  // the next launch of the activity by the same learner at the same LRS, so an LRS that is down,
+  // or a connection lost as the tab closes, loses nothing (the LRS keeps one statement per id).
+  // Not for cmi5: its statements belong to one session and its one-time token.
+  function kept() { return 'lmspack:xq:' + X.ep + '|' + JSON.stringify(X.actor) + '|' + X.act; }
+  function keep() {
+    if (X.cmi5) return;
+    try {
+      if (X.q.length) W.localStorage.setItem(kept(), JSON.stringify(X.q.slice(-500)));
+      else W.localStorage.removeItem(kept());
+    } catch (e) { /* storage unavailable or full */ }
+  }
+
 
   function pump(final) {
     var batch = X.q.filter(function (s) { return X.fly.indexOf(s) < 0; }).slice(0, 20);
@@ -453,6 +468,7 @@
       X.fly = X.fly.filter(function (s) { return batch.indexOf(s) < 0; });
       if (ok) {
         X.q = X.q.filter(function (s) { return batch.indexOf(s) < 0; });
+        keep();
         X.wait = 500;
         return pump(false);
       }
@@ -548,6 +564,11 @@
         act: (cmi5 ? p.activityId : p.activity_id) || D.xapi.module, q: [], fly: [], lk: {}, wait: 500, last: 0, f: {}, mode: 'Normal', seen: {}
       };
       X.actor = cmi5 ? JSON.parse(p.actor) : agent(JSON.parse(p.actor));
+      if (!cmi5) {
+        var left = null;
+        try { left = JSON.parse(W.localStorage.getItem(kept()) || 'null'); } catch (e) { left = null; }
+        if (Array.isArray(left)) X.q = left;
+      }
     } catch (e) {
       X = { over: true };
       notice('The launch link is broken: ' + e.message);

@@ -138,4 +138,42 @@ test('Tin Can: the LRS fails mid-attempt → statements retried, none lost, none
   assertAttempt(r);
 });
 
+test('Tin Can: the LRS refuses every statement until the tab is closed → the next launch sends them first, none lost, none twice', T, async () => {
+  const name = `${modules[0]}-xapi`, data = moduleData(env.P[name].dir), registration = crypto.randomUUID();
+  const ctx = await newContext(env.browser);
+  const keptIds = (page) => page.evaluate(() => Object.keys(localStorage)
+    .filter((k) => k.startsWith('lmspack:xq:'))
+    .flatMap((k) => JSON.parse(localStorage.getItem(k)).map((st) => st.id)));
+  try {
+    const { url } = launchUrl(name, registration);
+    ralph.failStatements = 1e9;
+    const page = await ctx.newPage();
+    await page.goto(url);
+    await until(async () => (await keptIds(page)).length > 0, 'the first statement kept in the browser');
+    const q = data.questions.findIndex((x) => x.page === 0);
+    assert.ok(q >= 0, 'a question on the first page');
+    await answer(new Learner(page, page.mainFrame()), data, q, true);
+    await page.waitForTimeout(1_000);
+    await page.goto(`${env.srv.origin}/pkg/${name}/`);                  // leaves the module: `suspended`, refused too
+    const kept = await keptIds(page);
+    assert.ok(kept.length >= 3, `initialized, experienced, answered and suspended kept (${kept.length})`);
+    assert.deepEqual(await ralph.statements(registration), [], 'nothing stored while the LRS refuses');
+
+    ralph.failStatements = 0;
+    await page.goto(url);                                                // the next launch, same browser
+    const sts = await until(async () => {
+      const s = await ralph.statements(registration);
+      return kept.every((id) => s.some((st) => st.id === id)) && s;
+    }, 'every kept statement stored');
+    const v = sts.map(verb);
+    assert.ok(v.includes('answered') && v.includes('suspended'), v.join(' '));
+    assert.equal(new Set(sts.map((st) => st.id)).size, sts.length, 'none stored twice');
+    await until(async () => (await keptIds(page)).length === 0, 'the browser copy emptied once stored');
+    assert.deepEqual(ralph.invalid, [], 'xapi-validation');
+  } finally {
+    ralph.failStatements = 0;
+    await ctx.close();
+  }
+});
+
 after(() => console.log(`Tin Can statements validated with @learninglocker/xapi-validation: ${ralph?.validated}`));
