@@ -63,8 +63,13 @@ impl std::fmt::Display for Name {
     }
 }
 
-/// Real descriptors use a few dozen distinct names; a thread keeps at most this many.
+/// Real descriptors use a few dozen distinct names; a thread keeps at most this many, of at most
+/// this many bytes (longer ones, namespace URIs mostly, are not shared), so the memory the names
+/// of hostile documents can hold on to is bounded.
 const MAX_INTERNED: usize = 4096;
+pub(crate) const MAX_INTERNED_BYTES: usize = 256;
+/// Longer element and attribute names are refused (as xsd-schema's reader refuses them).
+const MAX_NAME_BYTES: usize = 1024;
 
 /// The names of one document, each stored once, and the qualified names already split and
 /// checked (most tags repeat a handful of names).
@@ -152,6 +157,9 @@ impl Names {
             return Name(known.clone());
         }
         let new: Rc<str> = Rc::from(name);
+        if name.len() > MAX_INTERNED_BYTES {
+            return Name(new);
+        }
         if self.names.len() >= MAX_INTERNED {
             self.names.clear();
         }
@@ -167,10 +175,12 @@ impl Names {
         }
         let (prefix, local) = split_qname(qname)?;
         let split = (self.get(prefix), self.get(local));
-        if self.qnames.len() >= MAX_INTERNED {
-            self.qnames.clear();
+        if qname.len() <= MAX_INTERNED_BYTES {
+            if self.qnames.len() >= MAX_INTERNED {
+                self.qnames.clear();
+            }
+            self.qnames.insert(qname.into(), split.clone());
         }
-        self.qnames.insert(qname.into(), split.clone());
         Ok(split)
     }
 }
@@ -430,6 +440,19 @@ pub fn parse_with(file: &str, source: &[u8], events: &mut impl Events) -> Result
                     ));
                 }
                 let raw_name: &str = e.name().into_inner();
+                let too_long = |name: &str| {
+                    at(
+                        here,
+                        Rule::XmlTooLarge,
+                        format!(
+                            "a name of {} bytes; names over {MAX_NAME_BYTES} bytes are refused",
+                            name.len()
+                        ),
+                    )
+                };
+                if raw_name.len() > MAX_NAME_BYTES {
+                    return Err(too_long(raw_name));
+                }
                 let (prefix, local) = state.names.qname(raw_name).map_err(&malformed)?;
                 let raw = read_attributes(e.attributes_raw()).map_err(&malformed)?;
 
@@ -463,6 +486,9 @@ pub fn parse_with(file: &str, source: &[u8], events: &mut impl Events) -> Result
                 })?;
                 let mut attrs: Vec<Attr> = Vec::with_capacity(raw.len());
                 for a in raw.into_iter().filter(|a| !a.is_xmlns()) {
+                    if a.name.len() > MAX_NAME_BYTES {
+                        return Err(too_long(a.name));
+                    }
                     let (a_prefix, local) = state.names.qname(a.name).map_err(&malformed)?;
                     let a_ns = if a_prefix.is_empty() {
                         empty.clone()
@@ -944,6 +970,25 @@ mod tests {
         assert_eq!(e.rule, Rule::XmlDoctype);
         let e = parse("f.xml", b"<m>\n&a;</m>").unwrap_err();
         assert_eq!((e.rule, e.line), (Rule::XmlMalformed, Some(2)));
+    }
+
+    #[test]
+    fn long_names_are_refused_and_long_uris_not_kept() {
+        let long = "a".repeat(MAX_NAME_BYTES + 1);
+        let e = parse("f.xml", format!("<{long}/>").as_bytes()).unwrap_err();
+        assert_eq!(e.rule, Rule::XmlTooLarge);
+        let e = parse("f.xml", format!("<m {long}=\"1\"/>").as_bytes()).unwrap_err();
+        assert_eq!(e.rule, Rule::XmlTooLarge);
+        let uri = format!("urn:{}", "u".repeat(4 * MAX_INTERNED_BYTES));
+        let doc = parse("f.xml", format!("<m xmlns=\"{uri}\"/>").as_bytes()).unwrap();
+        assert_eq!(doc.root().ns, uri.as_str());
+        let kept = NAMES.with(|n| {
+            n.borrow()
+                .names
+                .iter()
+                .any(|name| name.len() > MAX_INTERNED_BYTES)
+        });
+        assert!(!kept, "a long name was kept by the thread");
     }
 
     #[test]

@@ -31,7 +31,7 @@ use xsd_schema::validation::{
 use xsd_schema::xml::ParseLimits;
 
 use super::finding::Finding;
-use super::xml::{Doc, Element, Name, WordHash};
+use super::xml::{Doc, Element, Name, WordHash, MAX_INTERNED_BYTES};
 use std::hash::BuildHasherDefault;
 use xsd_schema::{
     ElementKey, LoaderChain, LocationRequest, NameId, ResolverConfig, SchemaError, SchemaLoader,
@@ -374,6 +374,9 @@ impl Stream<'_> {
             };
         }
         let names = &compiled.set.name_table;
+        if name.len() > MAX_INTERNED_BYTES {
+            return names.add(name); // not shared by the reader either: keep nothing
+        }
         self.ids
             .ids
             .entry(name.as_ptr() as usize)
