@@ -327,6 +327,7 @@ const ATTRIBUTES: &[&str] = &[
 const SCHEMA_DOCS: &[&[u8]] = &[
     include_bytes!("../fixtures/manifests/scorm12.xml"),
     include_bytes!("../fixtures/manifests/scorm2004-4th.xml"),
+    include_bytes!("../fixtures/manifests/scorm2004-3rd.xml"),
     include_bytes!("../fixtures/manifests/cmi5.xml"),
     include_bytes!("../fixtures/manifests/tincan.xml"),
     include_bytes!("../fixtures/validator/valid/scorm12/imsmanifest.xml"),
@@ -458,4 +459,24 @@ fn streamed_and_driven_schema_verdicts_agree_on_every_fixture() {
     }
     // The fixtures that break a schema rule are compared with their errors, not just verdicts.
     assert!(invalid >= 8, "{invalid} fixtures with schema errors");
+}
+
+#[test]
+fn the_schema_set_follows_the_root_and_the_schemaversion() {
+    for (file, set) in [
+        ("scorm12.xml", xsd::SchemaSet::Scorm12),
+        ("scorm2004-4th.xml", xsd::SchemaSet::Scorm2004_4th),
+        ("scorm2004-3rd.xml", xsd::SchemaSet::Scorm2004_3rd),
+        ("cmi5.xml", xsd::SchemaSet::Cmi5),
+        ("tincan.xml", xsd::SchemaSet::TinCan),
+    ] {
+        let doc = std::fs::read(format!("fixtures/manifests/{file}")).unwrap();
+        let (parsed, verdict) = xsd::parse_validating(file, &doc);
+        assert!(parsed.is_ok(), "{file}");
+        let verdict = verdict.unwrap_or_else(|| panic!("{file}: not validated"));
+        assert_eq!(verdict.set, set, "{file}");
+        assert_eq!(verdict.errors, [], "{file}");
+    }
+    let (_, none) = xsd::parse_validating("page.xml", b"<html/>");
+    assert!(none.is_none(), "a document no set is for is not validated");
 }

@@ -233,8 +233,9 @@ pub fn validate(set: SchemaSet, xml: &[u8]) -> Result<(), Vec<XsdError>> {
 /// This is how `lmspack validate` reads every descriptor: reading and validating a manifest
 /// apart cost half as much again (two parses, and xsd-schema's driver allocating names and
 /// namespace contexts per element), and the same reader then serves both. The set is chosen by
-/// the document element's expanded name (SCORM 1.2, SCORM 2004 4th Edition, cmi5, Tin Can); a
-/// caller that finds another set applies (a 3rd Edition manifest) validates with [`validate`].
+/// the document element's expanded name (SCORM 1.2, SCORM 2004, cmi5, Tin Can) and, for SCORM
+/// 2004, by the first `<schemaversion>`'s text (3rd Edition for 2nd and 3rd Edition manifests,
+/// else 4th); a caller that finds another set applies validates again with [`validate`].
 /// The verdicts equal [`validate`]'s, positions included (`tests/xml_reader.rs`).
 pub fn parse_validating(file: &str, source: &[u8]) -> (Result<Doc, Finding>, Option<Verdict>) {
     let track = RefCell::new(Track::default());
@@ -245,6 +246,7 @@ pub fn parse_validating(file: &str, source: &[u8]) -> (Result<Doc, Finding>, Opt
         contexts: vec![std::rc::Rc::new(NamespaceContextSnapshot::default())],
         ids: IDS.with(|ids| std::mem::take(&mut *ids.borrow_mut())),
         attrs: Vec::new(),
+        earlier_2004: says_earlier_2004(source),
     };
     let doc = super::xml::parse_with(file, source, &mut stream);
     IDS.with(|ids| *ids.borrow_mut() = std::mem::take(&mut stream.ids));
@@ -294,6 +296,23 @@ fn root_set(namespace: &str, local: &str) -> Option<SchemaSet> {
     ]
     .into_iter()
     .find(|set| set.root_element() == (namespace, local))
+}
+
+/// Whether the first `schemaversion>` of `xml` is followed by a 2nd or 3rd Edition version
+/// (`CAM 1.3`, `1.3`, `2004 3rd Edition`): which SCORM 2004 schema set applies is written there,
+/// not in the namespaces, and the set is needed before reading starts. Only a hint: the caller
+/// compares the set used with the version the rules detect and validates again if they differ.
+fn says_earlier_2004(xml: &[u8]) -> bool {
+    const TAG: &[u8] = b"schemaversion>";
+    let Some(at) = xml.windows(TAG.len()).position(|w| w == TAG) else {
+        return false;
+    };
+    let rest = &xml[at + TAG.len()..];
+    let text = &rest[..rest.iter().position(|&b| b == b'<').unwrap_or(rest.len())];
+    matches!(
+        std::str::from_utf8(text).map(str::trim),
+        Ok("2004 3rd Edition" | "CAM 1.3" | "1.3")
+    )
 }
 
 /// Instance path (as [`TrackingHandler::before_element`] writes them) of every element of `doc`
@@ -347,6 +366,9 @@ struct Stream<'t> {
     ids: Ids,
     /// The ids of the attributes of the element being started (a buffer kept between them).
     attrs: Vec<(NameId, Option<NameId>)>,
+    /// The document looks like a SCORM 2004 2nd or 3rd Edition manifest (see
+    /// [`says_earlier_2004`]): a 2004 root gets the 3rd Edition set.
+    earlier_2004: bool,
 }
 
 thread_local! {
@@ -410,8 +432,10 @@ impl super::xml::Events for Stream<'_> {
     fn start(&mut self, doc: &[Element], index: usize, decls: &[(Name, Name)]) {
         let e = &doc[index];
         if index == 0 {
-            let Some(set) = root_set(&e.ns, &e.local) else {
-                return;
+            let set = match root_set(&e.ns, &e.local) {
+                Some(SchemaSet::Scorm2004_4th) if self.earlier_2004 => SchemaSet::Scorm2004_3rd,
+                Some(set) => set,
+                None => return,
             };
             self.run = Some(match compiled(set) {
                 Ok(compiled) => {
