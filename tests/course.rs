@@ -1,6 +1,6 @@
 //! The bundled course keeps the structure its brief asks for, so it cannot silently lose it.
 
-use lmspack::course::model::{Block, Outcome, Provenance, QuestionKind};
+use lmspack::course::model::{Block, Html, Outcome, Provenance, QuestionKind};
 use lmspack::course::{self, stats};
 use std::collections::BTreeSet;
 use std::path::Path;
@@ -152,5 +152,55 @@ fn every_question_teaches_through_its_feedback() {
                 }
             }
         }
+    }
+}
+
+/// A test-wise learner picks the longest option: authors tend to qualify the right answer with
+/// care and dash off the wrong ones, so length gives the answer away without any understanding.
+/// The checks must test what was learnt, not that habit. So in at most a quarter of the
+/// single-choice questions may the correct option be the uniquely longest one, and in at most a
+/// quarter of the multiple-choice questions may the correct options be exactly the longest ones
+/// (each longer than every wrong option). Length is counted in characters of the option's text.
+#[test]
+fn the_longest_option_does_not_give_the_answer_away() {
+    let course = load().course;
+    let len = |h: &Html| lmspack::render::plain_text(h.as_str()).chars().count();
+    let (mut single, mut single_longest) = (Vec::new(), Vec::new());
+    let (mut multiple, mut multiple_longest) = (Vec::new(), Vec::new());
+    for m in &course.modules {
+        for q in m.questions() {
+            let (options, list, longest) = match &q.kind {
+                QuestionKind::SingleChoice { options } => {
+                    (options, &mut single, &mut single_longest)
+                }
+                QuestionKind::MultipleChoice { options } => {
+                    (options, &mut multiple, &mut multiple_longest)
+                }
+                _ => continue,
+            };
+            let (right, wrong): (Vec<_>, Vec<_>) = options.iter().partition(|o| o.correct);
+            let shortest_right = right.iter().map(|o| len(&o.text)).min();
+            let longest_wrong = wrong.iter().map(|o| len(&o.text)).max();
+            let id = format!("{}/{}", m.id, q.id);
+            // For a single-choice question this is "the correct option is the uniquely longest".
+            if let (Some(r), Some(w)) = (shortest_right, longest_wrong) {
+                if r > w {
+                    longest.push(id.clone());
+                }
+            }
+            list.push(id);
+        }
+    }
+    assert!(!single.is_empty() && !multiple.is_empty());
+    for (kind, all, longest) in [
+        ("single-choice", &single, &single_longest),
+        ("multiple-choice", &multiple, &multiple_longest),
+    ] {
+        assert!(
+            longest.len() * 4 <= all.len(),
+            "in {} of {} {kind} questions the longest options are exactly the correct ones: {longest:#?}",
+            longest.len(),
+            all.len()
+        );
     }
 }
