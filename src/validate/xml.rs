@@ -459,9 +459,13 @@ pub fn parse_with(file: &str, source: &[u8], events: &mut impl Events) -> Result
                 // Namespace declarations first: they apply to the tag they are on.
                 decls.clear();
                 for a in raw.iter().filter(|a| a.is_xmlns()) {
+                    // `xmlns` declares the default namespace, `xmlns:p` the prefix `p` (an NCName).
                     let declared = if a.name == "xmlns" { "" } else { &a.name[6..] };
-                    if !declared.is_empty() {
-                        split_qname(declared).map_err(&malformed)?;
+                    if a.name != "xmlns" && !is_ncname(declared) {
+                        return Err(malformed(format!(
+                            "`{}` is not a valid qualified name",
+                            a.name
+                        )));
                     }
                     check_declaration_binding(declared, &a.value).map_err(&malformed)?;
                     decls.push((state.names.get(declared), state.names.get(&a.value)));
