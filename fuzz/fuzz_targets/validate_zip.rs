@@ -5,9 +5,11 @@
 //!   else) or a bare descriptor;
 //! * 1, 2, 3: the bytes of `imsmanifest.xml`, `cmi5.xml` or `tincan.xml` in an otherwise valid
 //!   zip (XML safety, version detection, XSD, the standard's rules, Moodle's rules);
-//! * 4..: a descriptor given straight to the XSD validator, the set chosen by the second byte.
+//! * 4..: a descriptor given straight to the XSD validator, the set chosen by the second byte,
+//!   and read by lmspack's streaming reader, whose schema verdict must equal the validator's.
 //!
-//! The property is only "no panic, no hang, no runaway memory": every input gets a verdict.
+//! The property is "no panic, no hang, no runaway memory": every input gets a verdict; and the
+//! streamed and driven schema verdicts agree.
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
@@ -80,7 +82,15 @@ fuzz_target!(|data: &[u8]| {
                 3 => SchemaSet::Cmi5,
                 _ => SchemaSet::TinCan,
             };
-            let _ = xsd::validate(set, doc);
+            let driven = xsd::validate(set, doc);
+            // The validator reads descriptors with its own reader, streaming them into the
+            // schema runtime: wherever that reader reads a document into this set, its verdict
+            // must be the driver's, errors and positions included.
+            if let (Ok(_), Some(streamed)) = xsd::parse_validating("f.xml", doc) {
+                if streamed.set == set {
+                    assert_eq!(streamed.errors, driven.err().unwrap_or_default());
+                }
+            }
         }
     }
 });
