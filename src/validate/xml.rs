@@ -454,7 +454,14 @@ pub fn parse_with(file: &str, source: &[u8], events: &mut impl Events) -> Result
                     return Err(too_long(raw_name));
                 }
                 let (prefix, local) = state.names.qname(raw_name).map_err(&malformed)?;
-                let raw = read_attributes(e.attributes_raw()).map_err(&malformed)?;
+                // A problem in the attributes is placed where it is, past `<` and the name.
+                let raw = read_attributes(e.attributes_raw()).map_err(|(offset, message)| {
+                    at(
+                        here + 1 + raw_name.len() + offset,
+                        Rule::XmlMalformed,
+                        message,
+                    )
+                })?;
 
                 // Namespace declarations first: they apply to the tag they are on.
                 decls.clear();
@@ -667,7 +674,7 @@ impl RawAttr<'_> {
 /// The attributes of a start tag, from the text after its name (XML 1.0 §3.1 [40], [41]):
 /// each preceded by white space, `Name Eq AttValue`, no `<` in a value, every reference
 /// resolved, and each name once (Unique Att Spec).
-fn read_attributes(raw: &str) -> Result<Vec<RawAttr<'_>>, String> {
+fn read_attributes(raw: &str) -> Result<Vec<RawAttr<'_>>, (usize, String)> {
     let b = raw.as_bytes();
     let mut out: Vec<RawAttr> = Vec::new();
     let mut i = 0;
@@ -680,7 +687,7 @@ fn read_attributes(raw: &str) -> Result<Vec<RawAttr<'_>>, String> {
             return Ok(out);
         }
         if !spaced {
-            return Err("attributes must be separated by white space".into());
+            return Err((i, "attributes must be separated by white space".into()));
         }
         let start = i;
         while i < b.len() && !is_space(b[i]) && b[i] != b'=' {
@@ -689,13 +696,13 @@ fn read_attributes(raw: &str) -> Result<Vec<RawAttr<'_>>, String> {
         // The name is checked as a qualified name by the caller (once per distinct name).
         let name = &raw[start..i];
         if name.is_empty() {
-            return Err("an attribute without a name".into());
+            return Err((start, "an attribute without a name".into()));
         }
         while i < b.len() && is_space(b[i]) {
             i += 1;
         }
         if i == b.len() || b[i] != b'=' {
-            return Err(format!("attribute `{name}` has no `=` and value"));
+            return Err((start, format!("attribute `{name}` has no `=` and value")));
         }
         i += 1;
         while i < b.len() && is_space(b[i]) {
@@ -703,7 +710,12 @@ fn read_attributes(raw: &str) -> Result<Vec<RawAttr<'_>>, String> {
         }
         let quote = match b.get(i) {
             Some(&q @ (b'"' | b'\'')) => q,
-            _ => return Err(format!("the value of attribute `{name}` is not quoted")),
+            _ => {
+                return Err((
+                    start,
+                    format!("the value of attribute `{name}` is not quoted"),
+                ))
+            }
         };
         i += 1;
         let value_start = i;
@@ -711,13 +723,16 @@ fn read_attributes(raw: &str) -> Result<Vec<RawAttr<'_>>, String> {
             i += 1;
         }
         if i == b.len() {
-            return Err(format!("the value of attribute `{name}` is not closed"));
+            return Err((
+                start,
+                format!("the value of attribute `{name}` is not closed"),
+            ));
         }
         let value = normalize_attribute(&raw[value_start..i])
-            .map_err(|m| format!("attribute `{name}`: {m}"))?;
+            .map_err(|m| (start, format!("attribute `{name}`: {m}")))?;
         i += 1;
         if out.iter().any(|a| a.name == name) {
-            return Err(format!("attribute `{name}` is given twice"));
+            return Err((start, format!("attribute `{name}` is given twice")));
         }
         out.push(RawAttr { name, value });
     }
@@ -993,6 +1008,14 @@ mod tests {
                 .any(|name| name.len() > MAX_INTERNED_BYTES)
         });
         assert!(!kept, "a long name was kept by the thread");
+    }
+
+    #[test]
+    fn a_bad_attribute_is_placed_where_it_is() {
+        let e = parse("f.xml", "<m>\n  <é a=\"1\"b=\"2\"/>\n</m>".as_bytes()).unwrap_err();
+        assert_eq!((e.line, e.column), (Some(2), Some(11)), "{}", e.message);
+        let e = parse("f.xml", b"<m a=\"1\" a=\"2\"/>").unwrap_err();
+        assert_eq!(e.column, Some(10), "{}", e.message);
     }
 
     #[test]
