@@ -233,8 +233,11 @@ fn check_at<'a>(
     for n in node.descendants().collect::<Vec<_>>() {
         let mut ast = n.data.borrow_mut();
         match &mut ast.value {
+            // A comment block (in a list item, a quote) goes: a text node is no block, and
+            // comrak refuses to render a list item holding one.
             NodeValue::HtmlBlock(h) if is_comment(&h.literal) => {
-                ast.value = NodeValue::Text("".into())
+                drop(ast);
+                n.detach();
             }
             NodeValue::HtmlInline(h) if is_comment(h) => ast.value = NodeValue::Text("".into()),
             NodeValue::HtmlBlock(_) | NodeValue::HtmlInline(_) => {
