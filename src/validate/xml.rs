@@ -287,9 +287,17 @@ fn line_col(line_starts: &[usize], bom: bool, source: &[u8], offset: usize) -> (
 /// What a streaming consumer (the schema validator) sees while a document is read, in document
 /// order: the same events, split the same way, as xsd-schema's own driver gives its runtime.
 pub trait Events {
-    /// Element `index` has been read up to the end of its start tag; `decls` are the namespace
-    /// declarations on that tag as (prefix, URI), `""` being the default namespace.
-    fn start(&mut self, _doc: &[Element], _index: usize, _decls: &[(Name, Name)]) {}
+    /// Element `index` has been read up to the end of its start tag. `scope` holds the namespace
+    /// declarations in scope as (prefix, URI), `""` being the default namespace, innermost last;
+    /// the last `declared` of them are on this tag.
+    fn start(
+        &mut self,
+        _doc: &[Element],
+        _index: usize,
+        _scope: &[(Name, Name)],
+        _declared: usize,
+    ) {
+    }
     /// A run of character data inside an element (references resolved, line ends normalised);
     /// a comment, processing instruction, CDATA section or tag ends a run.
     fn text(&mut self, _run: &str) {}
@@ -362,7 +370,6 @@ pub fn parse_with(file: &str, source: &[u8], events: &mut impl Events) -> Result
     };
     let empty = state.names.get("");
     let mut seen_root = false;
-    let mut decls: Vec<(Name, Name)> = Vec::new();
     loop {
         let before = usize::try_from(reader.buffer_position()).unwrap_or(usize::MAX);
         let event = match reader.read_event() {
@@ -464,28 +471,29 @@ pub fn parse_with(file: &str, source: &[u8], events: &mut impl Events) -> Result
                 })?;
 
                 // Namespace declarations first: they apply to the tag they are on.
-                decls.clear();
+                let mut declared = 0;
                 for a in raw.iter().filter(|a| a.is_xmlns()) {
                     // `xmlns` declares the default namespace, `xmlns:p` the prefix `p` (an NCName).
-                    let declared = if a.name == "xmlns" { "" } else { &a.name[6..] };
-                    if a.name != "xmlns" && !is_ncname(declared) {
+                    let bound = if a.name == "xmlns" { "" } else { &a.name[6..] };
+                    if a.name != "xmlns" && !is_ncname(bound) {
                         return Err(malformed(format!(
                             "`{}` is not a valid qualified name",
                             a.name
                         )));
                     }
-                    check_declaration_binding(declared, &a.value).map_err(&malformed)?;
-                    decls.push((state.names.get(declared), state.names.get(&a.value)));
+                    check_declaration_binding(bound, &a.value).map_err(&malformed)?;
+                    let binding = (state.names.get(bound), state.names.get(&a.value));
+                    state.bindings.push(binding);
+                    declared += 1;
                 }
-                if state.bindings.len() + decls.len() > MAX_BINDINGS {
+                state.scopes.push(declared);
+                if state.bindings.len() > MAX_BINDINGS {
                     return Err(at(
                         here,
                         Rule::XmlTooLarge,
                         format!("more than {MAX_BINDINGS} namespace declarations in scope"),
                     ));
                 }
-                state.scopes.push(decls.len());
-                state.bindings.extend(decls.iter().cloned());
 
                 if prefix == "xmlns" {
                     return Err(malformed(format!(
@@ -537,7 +545,7 @@ pub fn parse_with(file: &str, source: &[u8], events: &mut impl Events) -> Result
                     offset: here,
                 });
                 state.stack.push(index);
-                events.start(&state.elements, index, &decls);
+                events.start(&state.elements, index, &state.bindings, declared);
                 if matches!(event, Event::Empty(_)) {
                     let end = usize::try_from(reader.buffer_position()).unwrap_or(usize::MAX);
                     state.close(end + shift, events);

@@ -242,7 +242,6 @@ pub fn parse_validating(file: &str, source: &[u8]) -> (Result<Doc, Finding>, Opt
     let mut stream = Stream {
         run: None,
         track: &track,
-        bindings: Vec::new(),
         contexts: vec![std::rc::Rc::new(NamespaceContextSnapshot::default())],
         ids: IDS.with(|ids| std::mem::take(&mut *ids.borrow_mut())),
         attrs: Vec::new(),
@@ -331,7 +330,7 @@ fn element_starts(doc: &Doc) -> HashMap<String, usize> {
             }
             None => ("", 1),
         };
-        let path = format!("{parent}/Q{{{}}}{}[{position}]", e.ns, e.local);
+        let path = instance_path(parent, &e.ns, &e.local, position);
         starts.insert(path.clone(), e.offset);
         paths.push(path);
     }
@@ -357,8 +356,6 @@ struct Stream<'t> {
     /// Started at the document element; `None` while there is none or it names no set.
     run: Option<Run<'t>>,
     track: &'t RefCell<Track>,
-    /// The namespace declarations (prefix, URI) of each open element, innermost last.
-    bindings: Vec<Vec<(Name, Name)>>,
     /// The namespace context of each open element (and the document's, first); an element that
     /// declares nothing shares its parent's.
     contexts: Vec<std::rc::Rc<NamespaceContextSnapshot>>,
@@ -406,12 +403,12 @@ impl Stream<'_> {
             .1
     }
 
-    /// The context after the innermost declarations, over everything in scope: each prefix's
-    /// innermost binding.
-    fn context(&self, names: &NameTable) -> NamespaceContextSnapshot {
+    /// The context of the declarations in `scope` (innermost last): each prefix's innermost
+    /// binding.
+    fn context(scope: &[(Name, Name)], names: &NameTable) -> NamespaceContextSnapshot {
         let mut snapshot = NamespaceContextSnapshot::default();
         let mut seen: Vec<&str> = Vec::new();
-        for (prefix, uri) in self.bindings.iter().rev().flat_map(|d| d.iter().rev()) {
+        for (prefix, uri) in scope.iter().rev() {
             if seen.contains(&prefix.as_str()) {
                 continue;
             }
@@ -429,7 +426,7 @@ impl Stream<'_> {
 }
 
 impl super::xml::Events for Stream<'_> {
-    fn start(&mut self, doc: &[Element], index: usize, decls: &[(Name, Name)]) {
+    fn start(&mut self, doc: &[Element], index: usize, scope: &[(Name, Name)], declared: usize) {
         let e = &doc[index];
         if index == 0 {
             let set = match root_set(&e.ns, &e.local) {
@@ -457,11 +454,10 @@ impl super::xml::Events for Stream<'_> {
             track.settle(e.offset);
             track.cursor = Some(e.offset);
         }
-        self.bindings.push(decls.to_vec());
-        let context = if decls.is_empty() {
+        let context = if declared == 0 {
             self.contexts.last().cloned().unwrap_or_default()
         } else {
-            std::rc::Rc::new(self.context(&compiled.set.name_table))
+            std::rc::Rc::new(Self::context(scope, &compiled.set.name_table))
         };
         self.contexts.push(context.clone());
 
@@ -511,7 +507,6 @@ impl super::xml::Events for Stream<'_> {
         if let Some(Run::Running(_, _, runtime)) = &mut self.run {
             runtime.validate_end_element_novalue();
             self.track.borrow_mut().settle(end.saturating_sub(1));
-            self.bindings.pop();
             self.contexts.pop();
         }
     }
@@ -945,10 +940,7 @@ impl ValidationEventHandler for TrackingHandler<'_> {
             None => 1,
         };
         let parent = track.paths.last().map(String::as_str).unwrap_or("");
-        let path = format!(
-            "{parent}/Q{{{}}}{}[{position}]",
-            view.namespace_uri, view.local_name
-        );
+        let path = instance_path(parent, view.namespace_uri, view.local_name, position);
         let start = track.next_start;
         track.starts.insert(path.clone(), start);
         track.paths.push(path);
@@ -976,6 +968,12 @@ impl ValidationEventHandler for TrackingHandler<'_> {
         self.track.borrow_mut().settle(byte_pos.saturating_sub(1));
         Ok(())
     }
+}
+
+/// The instance path of the `position`th child named {`ns`}`local` of the element at `parent`
+/// (`""` for the document), in the form xsd-schema's errors name elements: `/Q{ns}local[n]/…`.
+fn instance_path(parent: &str, ns: &str, local: &str, position: usize) -> String {
+    format!("{parent}/Q{{{ns}}}{local}[{position}]")
 }
 
 /// The instance path of the element an error is about (its attribute step dropped), in the
