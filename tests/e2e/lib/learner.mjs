@@ -231,3 +231,17 @@ export function expectedState(q, p) {
   }
   return {};
 }
+
+/** Plays every page: answers every question (the first scored one wrong), does the blocks.
+ *  `onPage(p)` runs as page p is reached. Returns the answers given. */
+export async function playAll(L, data, onPage) {
+  const answered = [];
+  const firstScored = data.questions.findIndex((q) => q.scored);
+  for (let p = 0; p < data.pages.length; p++) {
+    if (onPage) onPage(p);
+    for (const [i, q] of data.questions.entries()) if (q.page === p) answered.push(await answer(L, data, i, i !== firstScored));
+    await doBlocks(L, data, p);
+    if (p < data.pages.length - 1) await L.next();
+  }
+  return answered;
+}

@@ -9,7 +9,7 @@ import assert from 'node:assert/strict';
 import { setup, namesOf } from '../lib/setup.mjs';
 import { newContext } from '../lib/browser.mjs';
 import { moduleData, cmi5Aus } from '../lib/packages.mjs';
-import { Learner, answer, doBlocks, expectedScore } from '../lib/learner.mjs';
+import { Learner, expectedScore, playAll } from '../lib/learner.mjs';
 import { Cmi5Lms } from '../lib/cmi5lms.mjs';
 
 const lms = new Cmi5Lms();
@@ -43,19 +43,6 @@ async function launch(ctx, name, opts = {}) {
   await until(() => session.initialized || lms.violations.length, `${name}: initialized`);
   await page.waitForTimeout(100);
   return { page, session, au, data: moduleData(pk.dir), L: new Learner(page, page.mainFrame()) };
-}
-
-/** Plays every page: answers every question (the first scored one wrong), does the blocks. */
-async function play(L, data, { onPage } = {}) {
-  const answered = [];
-  const firstScored = data.questions.findIndex((q) => q.scored);
-  for (let p = 0; p < data.pages.length; p++) {
-    if (onPage) onPage(p);
-    for (const [i, q] of data.questions.entries()) if (q.page === p) answered.push(await answer(L, data, i, i !== firstScored));
-    await doBlocks(L, data, p);
-    if (p < data.pages.length - 1) await L.next();
-  }
-  return answered;
 }
 
 function assertNoViolations() {
@@ -107,7 +94,7 @@ for (const mod of modules) {
     try {
       const { page, session: s, data, L } = await launch(ctx, name);
       registrations[mod] = s.reg;
-      const answered = await play(L, data);
+      const answered = await playAll(L, data);
       await until(() => verbs(s).includes('completed') && (data.questions.every((q) => !q.scored) || verbs(s).some((x) => x === 'passed' || x === 'failed')), `${mod}: completion statements`);
       await L.tabTo('#lp-exit');
       await L.press('Enter');
@@ -155,7 +142,7 @@ for (const mode of ['Browse', 'Review']) test(`cmi5: ${mode} launch → initiali
   const name = `${modules[0]}-cmi5`, ctx = await newContext(env.browser);
   try {
     const { page, session: s, data, L } = await launch(ctx, name, { mode, returnURL: false });
-    const answered = await play(L, data);
+    const answered = await playAll(L, data);
     await page.waitForTimeout(1500);
     await page.goto('about:blank');
     await until(() => s.terminated, 'terminated');
@@ -173,7 +160,7 @@ test('cmi5: network errors mid-attempt → statements retried, none lost, none d
     const { page, session: s, data, L } = await launch(ctx, name, { returnURL: false });
     const before = lms.failedPosts;
     // The LRS fails the next 3 statement requests (503) from page 2 on.
-    const answered = await play(L, data, { onPage: (p) => { if (p === 1) lms.failStatements = 3; } });
+    const answered = await playAll(L, data, (p) => { if (p === 1) lms.failStatements = 3; });
     await until(() => verbs(s).includes('completed') && verbs(s).some((x) => x === 'passed' || x === 'failed'), 'completion after the retries', 40_000);
     await page.goto('about:blank');
     await until(() => s.terminated, 'terminated');

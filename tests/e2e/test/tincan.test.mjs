@@ -9,7 +9,7 @@ import crypto from 'node:crypto';
 import { setup, namesOf } from '../lib/setup.mjs';
 import { newContext } from '../lib/browser.mjs';
 import { moduleData, tincanActivities } from '../lib/packages.mjs';
-import { Learner, answer, doBlocks, expectedScore } from '../lib/learner.mjs';
+import { Learner, answer, expectedScore, playAll } from '../lib/learner.mjs';
 import { Ralph } from '../lib/ralph.mjs';
 
 let ralph = null;
@@ -43,18 +43,6 @@ function launchUrl(name, registration) {
   return { first, url: `${env.srv.origin}/pkg/${name}/${first.launch}?${Object.entries(q).map(([k, v]) => `${k}=${encodeURIComponent(v)}`).join('&')}` };
 }
 
-async function play(L, data, onPage) {
-  const answered = [];
-  const firstScored = data.questions.findIndex((q) => q.scored);
-  for (let p = 0; p < data.pages.length; p++) {
-    if (onPage) onPage(p);
-    for (const [i, q] of data.questions.entries()) if (q.page === p) answered.push(await answer(L, data, i, i !== firstScored));
-    await doBlocks(L, data, p);
-    if (p < data.pages.length - 1) await L.next();
-  }
-  return answered;
-}
-
 /** One attempt: launch, play everything, close; returns Ralph's statements of the registration. */
 async function attempt(name, { registration = crypto.randomUUID(), onPage, playIt = true } = {}) {
   const ctx = await newContext(env.browser), data = moduleData(env.P[name].dir);
@@ -63,7 +51,7 @@ async function attempt(name, { registration = crypto.randomUUID(), onPage, playI
     const page = await ctx.newPage();
     await page.goto(url);
     await until(async () => (await ralph.statements(registration)).length > 0, 'the first statement');
-    const answered = playIt ? await play(new Learner(page, page.mainFrame()), data, onPage) : [];
+    const answered = playIt ? await playAll(new Learner(page, page.mainFrame()), data, onPage) : [];
     await page.waitForTimeout(1500);
     await page.goto('about:blank');
     const sts = await until(async () => {
