@@ -245,7 +245,7 @@ pub fn parse_validating(file: &str, source: &[u8]) -> (Result<Doc, Finding>, Opt
         contexts: vec![std::rc::Rc::new(NamespaceContextSnapshot::default())],
         ids: IDS.with(|ids| std::mem::take(&mut *ids.borrow_mut())),
         attrs: Vec::new(),
-        earlier_2004: says_earlier_2004(source),
+        source,
     };
     let doc = super::xml::parse_with(file, source, &mut stream);
     IDS.with(|ids| *ids.borrow_mut() = std::mem::take(&mut stream.ids));
@@ -363,9 +363,9 @@ struct Stream<'t> {
     ids: Ids,
     /// The ids of the attributes of the element being started (a buffer kept between them).
     attrs: Vec<(NameId, Option<NameId>)>,
-    /// The document looks like a SCORM 2004 2nd or 3rd Edition manifest (see
-    /// [`says_earlier_2004`]): a 2004 root gets the 3rd Edition set.
-    earlier_2004: bool,
+    /// The document being read (a SCORM 2004 root looks in it for its edition, see
+    /// [`says_earlier_2004`]).
+    source: &'t [u8],
 }
 
 thread_local! {
@@ -430,7 +430,9 @@ impl super::xml::Events for Stream<'_> {
         let e = &doc[index];
         if index == 0 {
             let set = match root_set(&e.ns, &e.local) {
-                Some(SchemaSet::Scorm2004_4th) if self.earlier_2004 => SchemaSet::Scorm2004_3rd,
+                Some(SchemaSet::Scorm2004_4th) if says_earlier_2004(self.source) => {
+                    SchemaSet::Scorm2004_3rd
+                }
                 Some(set) => set,
                 None => return,
             };
