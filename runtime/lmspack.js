@@ -126,14 +126,19 @@
 
   // ---------------------------------------------------------------- the player
 
-  var doc = document, D, Q, B, v12, live = false, ended = false, readOnly = false, sticky = false;
+  var doc = document, D, Q, B, v12, live = false, ended = false, readOnly = false, credit = true;
   var API = null, F = {}, K = {}, written = {}, started = Date.now(), timer = 0, dirty = false;
-  var S = { v: [], a: {}, b: {} }, cur = 0, pages = [], slots = {}, shownAt = started;
+  var S = { v: [], a: {}, b: {}, t: {}, r: 0 }, cur = 0, pages = [], slots = {}, shownAt = started;
+  // What the LMS held at launch (never lowered), the writes it has not taken yet, and the learner
+  // (the seed of the option order).
+  // X: the xAPI or cmi5 session (null under SCORM).
+  var X = null, prior = { raw: NaN, st: '', ok: '' }, gone = false, Wq = [], fails = 0, retryT = 0, unsaved = false, closing = false, who = '';
 
   function $(sel, root) { return (root || doc).querySelector(sel); }
   function $$(sel, root) { return [].slice.call((root || doc).querySelectorAll(sel)); }
   function warn(msg) { try { W.console.warn('lmspack: ' + msg); } catch (e) { /* no console */ } }
 
+  // #scorm: the SCORM transport (left out of other packages; docs/targets.md)
   // API discovery: this window, its parents (at most 500), then the opener and its parents.
   function findIn(win, name) {
     for (var hops = 0; win && hops <= 500; hops++) {
@@ -175,48 +180,127 @@
 
   function get(el) { return live ? call('get', el) : ''; }
 
-  // Write an element, skipping values the LMS already has from this session.
+  // Queue a write; `push` sends the queue in order. A value the LMS already has is not sent again.
   function set(el, value) {
     value = String(value);
-    if (!live || readOnly || ended || written[el] === value) return;
-    if (ok(call('set', el, value), 'SetValue(' + el + ')')) written[el] = value;
+    if (!live || readOnly || ended) return;
+    for (var i = 0; i < Wq.length; i++) if (Wq[i][0] === el) return void (Wq[i][1] = value);
+    if (written[el] !== value) Wq.push([el, value]);
   }
 
-  function setup() {
+  // Send the queued writes, in order, and commit when `commit`. A write or commit the LMS refuses
+  // stays queued and is tried again with backoff (1 s, 2 s, … 30 s) while the learner is told; a
+  // value the LMS can never take (a data-model error) is dropped, as retrying it would block the
+  // queue for ever.
+  function push(commit) {
+    if (!live || ended) return true;
+    W.clearTimeout(retryT);
+    while (Wq.length) {
+      var w = Wq[0];
+      if (call('set', w[0], w[1]) !== 'true') {
+        var code = call('err');
+        if (!/^(201|40[1-8])$/.test(code)) return retry(w[0], code);
+        warn('SetValue(' + w[0] + ') refused (error ' + code + ')');
+      } else {
+        written[w[0]] = w[1];
+        unsaved = true;
+      }
+      Wq.shift();
+    }
+    if (commit && unsaved && !readOnly) {
+      if (call('commit') !== 'true') return retry('Commit', call('err'));
+      unsaved = false;
+    }
+    if (fails) saving('Your progress is saved.');
+    fails = 0;
+    return true;
+  }
+
+  function retry(what, code) {
+    warn(what + ' failed (error ' + code + '): retrying');
+    saving('Your progress could not be saved to the LMS. It is kept on this page and we are retrying: please keep this page open.');
+    retryT = W.setTimeout(function () { if (push(true) && closing) finish(); }, Math.min(30000, 1000 << Math.min(fails++, 5)));
+    return false;
+  }
+
+  function saving(text) { $('#lp-save').textContent = text; }
+
+  // Connect to the LMS. An Initialize that fails leaves two cases: the session is still open (the
+  // frame was reloaded before it ended: some LMSs answer "already initialized") and it carries on;
+  // or it has ended (error 104), and the LMS may be about to put a fresh API object in place (as
+  // Moodle does between SCOs): look again for 3 s before working from this tab's copy.
+  function connect(done, tries) {
+    API = discover(v12 ? 'API' : 'API_1484_11');
+    if (API && call('init') === 'true') live = true;
+    else if (API) {
+      call('get', K.status);
+      if (call('err') === '0') live = 'again';
+      else if (tries < 12) return W.setTimeout(function () { connect(done, tries + 1); }, 250);
+      else {
+        warn(F.init + ' failed (error ' + call('err') + ')');
+        API = null;
+        live = false;
+        return done(true);
+      }
+    }
+    done(false);
+  }
+
+  // #end
+
+  function setup(then) {
     v12 = D.api === 'scorm12';
     F = v12
       ? { init: 'LMSInitialize', get: 'LMSGetValue', set: 'LMSSetValue', commit: 'LMSCommit', fin: 'LMSFinish', err: 'LMSGetLastError', str: 'LMSGetErrorString' }
       : { init: 'Initialize', get: 'GetValue', set: 'SetValue', commit: 'Commit', fin: 'Terminate', err: 'GetLastError', str: 'GetErrorString' };
     K = v12
-      ? { entry: 'cmi.core.entry', mode: 'cmi.core.lesson_mode', status: 'cmi.core.lesson_status', loc: 'cmi.core.lesson_location', score: 'cmi.core.score.', exit: 'cmi.core.exit', time: 'cmi.core.session_time', resp: 'student_response', stamp: 'time' }
-      : { entry: 'cmi.entry', mode: 'cmi.mode', status: 'cmi.completion_status', loc: 'cmi.location', score: 'cmi.score.', exit: 'cmi.exit', time: 'cmi.session_time', resp: 'learner_response', stamp: 'timestamp' };
-    if (v12 || D.api === 'scorm2004') {
-      API = discover(v12 ? 'API' : 'API_1484_11');
-      if (API && ok(call('init'), F.init)) live = true;
-      else API = null;
-    }
-    var saved = '';
+      ? { entry: 'cmi.core.entry', mode: 'cmi.core.lesson_mode', credit: 'cmi.core.credit', status: 'cmi.core.lesson_status', loc: 'cmi.core.lesson_location', score: 'cmi.core.score.', exit: 'cmi.core.exit', time: 'cmi.core.session_time', resp: 'student_response', stamp: 'time', who: 'cmi.core.student_id' }
+      : { entry: 'cmi.entry', mode: 'cmi.mode', credit: 'cmi.credit', status: 'cmi.completion_status', loc: 'cmi.location', score: 'cmi.score.', exit: 'cmi.exit', time: 'cmi.session_time', resp: 'learner_response', stamp: 'timestamp', who: 'cmi.learner_id' };
+    if (!v12 && D.api !== 'scorm2004') return begin(then, false);
+    connect(function (lost) { begin(then, lost); }, 0);
+  }
+
+  function begin(then, lost) {
+    var saved = '', back = false;
     if (live) {
       var mode = get(K.mode);
       readOnly = mode === 'review' || mode === 'browse';
-      var status = get(K.status);
-      // 1.2 keeps the status across attempts: never take a finished module back to incomplete.
-      sticky = v12 && (status === 'passed' || status === 'completed');
-      if (get(K.entry) === 'resume') {
+      credit = get(K.credit) !== 'no-credit';
+      who = get(K.who);
+      var again = get(K.entry) === 'resume' || live === 'again';
+      // A 2004 attempt starts empty (reading an element not yet set is an error there); 1.2 keeps
+      // the status and score across launches.
+      if (v12 || again) {
+        prior.st = get(K.status);
+        prior.ok = v12 ? '' : get('cmi.success_status');
+        if (v12 || rank(prior.ok) > 1) prior.raw = parseFloat(get(K.score + 'raw'));
+      }
+      if (again) {
         saved = get('cmi.suspend_data');
         var at = D.pages.indexOf(get(K.loc));
         if (at >= 0) cur = at;
-      } else if (!readOnly && !sticky) {
+        back = !!saved;
+      } else if (!readOnly && rank(prior.st) < 1) {
         set(K.status, 'incomplete');
+        push(false);
       }
+      if (!saved) saved = mirror().s;
+    } else if (lost) {
+      gone = true;
+      var m = mirror();
+      saved = m.s;
+      cur = Math.max(0, D.pages.indexOf(m.p));
+      notice('This page was reloaded after its session with the LMS ended. Your answers are shown, but the LMS will not record anything more from this page: close it and open the activity again from the LMS to carry on.');
     } else {
       notice('Not connected to an LMS: progress is saved in this browser only.');
       try {
         var local = JSON.parse(W.localStorage.getItem(storeKey()) || 'null');
-        if (local) { saved = local.s || ''; cur = Math.max(0, D.pages.indexOf(local.p)); }
+        if (local) { saved = local.s || ''; cur = Math.max(0, D.pages.indexOf(local.p)); back = !!saved; }
       } catch (e) { saved = ''; }
     }
     restore(saved);
+    if (back && S.v.some(Boolean)) notice(($('#lp-status').textContent + ' Welcome back. You were on page ' + (cur + 1) + ' of ' + D.pages.length + ': you carry on from there.').trim());
+    then();
   }
 
   function storeKey() { return 'lmspack:' + D.course.id + ':' + D.module.id; }
@@ -225,20 +309,36 @@
     try { W.localStorage.setItem(key, JSON.stringify(value)); } catch (e) { /* storage unavailable or full */ }
   }
 
+  // This tab's copy of the last state sent to the LMS: what a reloaded page shows when its LMS
+  // session has ended. Session storage: it goes with the tab, never to the next user of a shared
+  // computer.
+  function mirror(value) {
+    var key = storeKey();
+    try {
+      if (value) W.sessionStorage.setItem(key, JSON.stringify(value));
+      else return JSON.parse(W.sessionStorage.getItem(key) || 'null') || {};
+    } catch (e) { /* storage unavailable */ }
+    return {};
+  }
+
   function notice(text) { var el = $('#lp-status'); if (el) el.textContent = text; }
 
   // ---------------------------------------------------------------- learner state
 
+  function fnv(text) {
+    var h = 0x811c9dc5;
+    for (var i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193) >>> 0;
+    return h;
+  }
+
   // A fingerprint of the module's structure: saved answers are keyed by index, so they are only
   // restored into the same pages, questions and blocks (a republished module starts afresh).
   function shape() {
-    var text = D.pages.join(',') + '|' + Q.map(function (q) { return q.id; }).join(',') + '|' + B.map(function (b) { return b.id; }).join(',');
-    var h = 0x811c9dc5;
-    for (var i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193) >>> 0;
-    return h.toString(36);
+    return fnv(D.pages.join(',') + '|' + Q.map(function (q) { return q.id; }).join(',') + '|' + B.map(function (b) { return b.id; }).join(',')).toString(36);
   }
 
-  // suspend_data: {"h":shape,"v":"<hex bitmask of visited pages>","a":{question index: answer},"b":{block index: data}}
+  // suspend_data: {"h":shape,"v":"<hex bitmask of visited pages>","a":{question index: answer},
+  // "b":{block index: data},"t":{question index: checks made},"r":retakes}
   function encode(drop) {
     var bits = '', b = {};
     for (var i = 0; i < D.pages.length; i += 4) {
@@ -249,23 +349,66 @@
     Object.keys(S.b).forEach(function (k) {
       if (!(drop && drop[k])) b[k] = S.b[k];
     });
-    return JSON.stringify({ h: shape(), v: bits, a: S.a, b: b });
+    var s = { h: shape(), v: bits, a: S.a, b: b };
+    if (Object.keys(S.t).length) s.t = S.t;
+    if (S.r) s.r = S.r;
+    return JSON.stringify(s);
   }
 
+  var isInt = function (x, n) { return x === Math.floor(x) && x >= 0 && x < n; };
+  var ints = function (x, n) { return Array.isArray(x) && x.every(function (y) { return isInt(y, n); }); };
+  var texts = function (x) { return Array.isArray(x) && x.every(function (y) { return typeof y === 'string'; }); };
+
+  // Does saved answer `a` fit question `q`? Saved data is only as good as the LMS that kept it.
+  function fits(q, a) {
+    switch (q.kind) {
+      case 'multiple-choice': return ints(a, q.count);
+      case 'fill-in': return typeof a === 'string';
+      case 'matching':
+      case 'sequencing': return ints(a, q.count) && a.length === q.count;
+      default: return isInt(a, q.count || 2);
+    }
+  }
+
+  function fitsBlock(b, v) {
+    if (b.kind === 'reflection') return typeof v === 'string';
+    if (b.kind === 'scenario') return ints(v, 1e4) && (v.length === 0 || v.length === 2);
+    return texts(v);
+  }
+
+  // Restore what was saved, keeping only the values that fit this module: a wrong type in one
+  // place (an LMS or a script that rewrote the data) loses that value, never the whole state.
   function restore(text) {
-    var s = null;
+    var s = null, obj = function (x) { return x && typeof x === 'object' && !Array.isArray(x) ? x : {}; };
     try { s = JSON.parse(text || 'null'); } catch (e) { s = null; }
     if (s && typeof s === 'object' && s.h === shape()) {
       var bits = String(s.v || '');
       for (var i = 0; i < D.pages.length; i++) S.v[i] = !!(parseInt(bits.charAt(i >> 2) || '0', 16) & (1 << (i & 3)));
-      if (s.a && typeof s.a === 'object') S.a = s.a;
-      if (s.b && typeof s.b === 'object') S.b = s.b;
+      Object.keys(obj(s.a)).forEach(function (k) { if (Q[k] && fits(Q[k], s.a[k])) S.a[k] = s.a[k]; });
+      Object.keys(obj(s.b)).forEach(function (k) { if (B[k] && fitsBlock(B[k], s.b[k])) S.b[k] = s.b[k]; });
+      Object.keys(obj(s.t)).forEach(function (k) { if (k in S.a && isInt(s.t[k], 99)) S.t[k] = s.t[k]; });
+      if (isInt(s.r, 1e6)) S.r = s.r;
     }
     // Free text that did not fit in suspend_data was kept in this browser.
     try {
-      var texts = JSON.parse(W.localStorage.getItem(storeKey() + ':text') || 'null');
-      if (texts && texts.h === shape()) Object.keys(texts.b).forEach(function (k) { if (!(k in S.b)) S.b[k] = texts.b[k]; });
+      var kept = JSON.parse(W.localStorage.getItem(storeKey() + ':text') || 'null');
+      if (kept && kept.h === shape()) Object.keys(kept.b).forEach(function (k) { if (!(k in S.b) && B[k] && fitsBlock(B[k], kept.b[k])) S.b[k] = kept.b[k]; });
     } catch (e) { /* storage unavailable */ }
+  }
+
+  function tries() { return D.attempts || 1; }
+
+  // Is question i answered for good: right, or out of tries (a practice question or likert item
+  // once answered)?
+  function settled(i) {
+    var q = Q[i];
+    return i in S.a && (!q.scored || isCorrect(q, S.a[i]) || (S.t[i] || 1) >= tries());
+  }
+
+  function answers() {
+    var out = {};
+    Object.keys(S.a).forEach(function (i) { if (Q[i] && settled(i)) out[i] = S.a[i]; });
+    return out;
   }
 
   function finished(r) {
@@ -274,29 +417,18 @@
     return { done: done, end: done && (r.score === null || r.all) };
   }
 
-  function report() {
-    var r = scoreOf(Q, S.a), f = finished(r);
-    var success = r.score !== null && r.all ? (r.score >= D.mastery_score ? 'passed' : 'failed') : '';
-    if (r.score !== null && Object.keys(S.a).some(function (i) { return Q[i] && Q[i].scored; })) {
-      set(K.score + 'min', 0);
-      set(K.score + 'max', 100);
-      set(K.score + 'raw', r.score);
-      if (!v12) set('cmi.score.scaled', Math.round(r.score * 100) / 10000);
-    }
-    if (v12) {
-      var status = f.done ? (success || 'completed') : 'incomplete';
-      if (!sticky || status === 'passed') set(K.status, status);
-    } else {
-      set(K.status, f.done ? 'completed' : 'incomplete');
-      set('cmi.success_status', success || 'unknown');
-    }
-    set(K.exit, f.end ? (v12 ? '' : 'normal') : 'suspend');
+  // How far through: pages seen and scored questions settled, 0–1.
+  function progress() {
+    var n = D.pages.length, k = S.v.filter(Boolean).length;
+    Q.forEach(function (q, i) { if (q.scored) { n++; if (settled(i)) k++; } });
+    return Math.round(100 * k / n) / 100;
   }
 
   function save() {
     dirty = true;
     if (timer) W.clearTimeout(timer);
     timer = W.setTimeout(function () { flush(true); }, 1000);
+    meter();
   }
 
   // Write everything, and commit when `commit` (not before Terminate: it commits itself).
@@ -311,27 +443,28 @@
     }
     var data = encode(null), max = v12 ? 4096 : 64000;
     if (!live) {
-      store(storeKey(), { p: D.pages[cur], s: data });
+      (gone ? mirror : function (v) { store(storeKey(), v); })({ p: D.pages[cur], s: data });
       return;
     }
     if (data.length > max) {
       // Too long for the LMS: the longest free texts, one by one, are kept in this browser only.
-      var drop = {}, texts = {}, size = function (k) { return JSON.stringify(S.b[k]).length; };
+      var drop = {}, kept = {}, size = function (k) { return JSON.stringify(S.b[k]).length; };
       Object.keys(S.b).filter(function (k) { return B[k] && B[k].kind !== 'scenario'; })
         .sort(function (x, y) { return size(y) - size(x); })
         .forEach(function (k) {
           if (data.length <= max) return;
           drop[k] = true;
-          texts[k] = S.b[k];
+          kept[k] = S.b[k];
           data = encode(drop);
         });
-      store(storeKey() + ':text', { h: shape(), b: texts });
+      store(storeKey() + ':text', { h: shape(), b: kept });
     }
+    mirror({ p: D.pages[cur], s: data });
     set(K.loc, D.pages[cur]);
     set('cmi.suspend_data', data);
     report();
     set(K.time, (v12 ? time12 : time2004)(Date.now() - started));
-    if (commit && !readOnly) ok(call('commit'), F.commit);
+    push(commit);
   }
 
   function terminate() {
@@ -344,6 +477,34 @@
     ended = true;
   }
 
+  function record(i, answer, correct) {
+    if (X) xanswered(i, answer, correct);
+    else if (live) journal(i, answer, correct);
+  }
+
+  // #scorm
+  // 1.2 and 2004 statuses, ranked: a status is only ever replaced by one at least as good.
+  function rank(st) { return { passed: 3, completed: 2, failed: 2, incomplete: 1, browsed: 1 }[st] || 0; }
+
+  // What goes to the LMS. A score and a pass or fail only once every scored question is settled
+  // (a score written earlier is a "failed" in any LMS that judges by the mastery score), never
+  // lower than the one the LMS held at launch, and nothing at all without credit.
+  function report() {
+    var r = scoreOf(Q, answers()), f = finished(r), all = r.score !== null && r.all;
+    var success = all ? (r.score >= D.mastery_score ? 'passed' : 'failed') : '';
+    var status = v12 ? (f.done ? success || 'completed' : 'incomplete') : f.done ? 'completed' : 'incomplete';
+    if (!v12) set('cmi.progress_measure', progress());
+    if (credit && all && (v12 ? f.done : true) && !(r.score < prior.raw)) {
+      set(K.score + 'min', 0);
+      set(K.score + 'max', 100);
+      set(K.score + 'raw', r.score);
+      if (!v12) set('cmi.score.scaled', Math.round(r.score * 100) / 10000);
+    }
+    if (credit && rank(status) >= rank(prior.st)) set(K.status, status);
+    if (credit && success && !(success === 'failed' && prior.ok === 'passed') && !v12) set('cmi.success_status', success);
+    set(K.exit, f.end ? (v12 ? '' : 'normal') : 'suspend');
+  }
+
   function stamp() {
     var d = new Date();
     var hms = pad(d.getHours(), 2) + ':' + pad(d.getMinutes(), 2) + ':' + pad(d.getSeconds(), 2);
@@ -351,14 +512,16 @@
   }
 
   // Journal one answer as a new interaction. A likert item keeps its interaction for the session:
-  // arrowing through a radio group changes it on every key press.
-  function record(i, answer, correct) {
-    if (X) return xanswered(i, answer, correct);
-    if (!live || readOnly || ended) return;
+  // arrowing through a radio group changes it on every key press. Slots are counted here, so
+  // interactions queued while the LMS refuses writes keep their own places.
+  var icount = -1;
+  function journal(i, answer, correct) {
+    if (readOnly || ended) return;
     var q = Q[i], api = D.api, n = slots[i];
+    if (icount < 0) icount = parseInt(get('cmi.interactions._count'), 10) || 0;
     if (n === undefined) {
-      n = parseInt(get('cmi.interactions._count'), 10) || 0;
-      if (n >= 250) return;
+      if (icount >= 250) return;
+      n = icount++;
       if (q.kind === 'likert') slots[i] = n;
     }
     var p = 'cmi.interactions.' + n + '.';
@@ -372,12 +535,12 @@
     set(p + K.stamp, stamp());
     set(p + 'latency', (v12 ? time12 : time2004)(Date.now() - shownAt));
   }
+  // #end
 
+  // #xapi: xAPI and cmi5 only
   // ---------------------------------------------------------------- xAPI (Tin Can launch) and cmi5
   // What is sent and when: docs/xapi-cmi5.md. X.q: statements not yet stored; X.f: what the
   // registration already sent (state document); X.lk: likert answers to send once settled.
-
-  var X = null;
 
   function uuid() {
     var b = W.crypto.getRandomValues(new Uint8Array(16)), h = '';
@@ -518,7 +681,7 @@
     Object.keys(X.lk).forEach(function (i) { xanswered(i, X.lk[i], false, true); });
     X.lk = {};
     if (X.mode !== 'Normal' || X.over) return;
-    var r = scoreOf(Q, S.a), f = finished(r), dur = time2004(Date.now() - started), me = { objectType: 'Activity', id: X.act };
+    var r = scoreOf(Q, answers()), f = finished(r), dur = time2004(Date.now() - started), me = { objectType: 'Activity', id: X.act };
     var scored = r.score !== null && r.all, scaled = Math.round(r.score * 100) / 10000;
     var score = { scaled: scaled, raw: r.score, min: 0, max: 100 }, before = JSON.stringify(X.f);
     var pass = X.ld.masteryScore !== undefined ? X.ld.masteryScore : D.mastery_score / 100, c = { completion: true, duration: dur };
@@ -544,12 +707,23 @@
     if (X.over) return;
     judge();
     xsave(true);
-    var f = finished(scoreOf(Q, S.a)), dur = { duration: time2004(Date.now() - started) };
+    var f = finished(scoreOf(Q, answers())), dur = { duration: time2004(Date.now() - started) };
     send(X.cmi5 || f.end ? 'terminated' : 'suspended', { objectType: 'Activity', id: X.act }, dur, true);
     X.over = true;
     pump(true);
     try { if (X.cmi5) W.sessionStorage.setItem(X.key, '-'); } catch (e) { /* storage unavailable */ }
-    if (exit && X.ld.returnURL) W.setTimeout(function () { W.location.href = X.ld.returnURL; }, 300);
+    if (exit && home()) W.setTimeout(function () { W.location.href = home(); }, 300);
+  }
+
+  // cmi5's returnURL, only when it is a web address: a `javascript:` or `data:` one from a
+  // tampered launch would run script here.
+  function home() {
+    try {
+      var u = new W.URL(X.ld.returnURL, W.location.href);
+      return /^https?:$/.test(u.protocol) ? u.href : '';
+    } catch (e) {
+      return '';
+    }
   }
 
   function xstart(done) {
@@ -607,7 +781,7 @@
       if (at >= 0) cur = at;
       restore(st.s || '');
       send(!cmi5 && st.s ? 'resumed' : 'initialized', { objectType: 'Activity', id: X.act }, null, true);
-      if (cmi5 && X.ld.returnURL) {
+      if (cmi5 && home()) {
         var b = $('#lp-exit');
         b.hidden = false;
         b.addEventListener('click', function () { xend(true); });
@@ -616,25 +790,32 @@
     }).catch(fail);
     return true;
   }
+  // #end
 
   // ---------------------------------------------------------------- pages
 
+  // Page i of the module; pages.length - 1 is the results page.
   function show(i, focus) {
     cur = Math.max(0, Math.min(pages.length - 1, i));
     shownAt = Date.now();
     pages.forEach(function (p, j) { p.hidden = j !== cur; });
-    S.v[cur] = true;
-    if (X && !X.seen[cur]) {
-      X.seen[cur] = 1;
-      send('experienced', act(D.xapi.pages[cur], 'lesson', D.pages[cur]));
+    var last = cur === pages.length - 1;
+    if (last) results();
+    else {
+      S.v[cur] = true;
+      if (X && !X.seen[cur]) {
+        X.seen[cur] = 1;
+        send('experienced', act(D.xapi.pages[cur], 'lesson', D.pages[cur]));
+      }
     }
     $('#lp-prev').disabled = cur === 0;
-    $('#lp-next').disabled = cur === pages.length - 1;
-    $('#lp-progress').textContent = 'Page ' + (cur + 1) + ' of ' + pages.length;
-    // Contents: the current page marked for assistive technology and in bold, visited ones in words.
+    $('#lp-next').disabled = last;
+    $('#lp-progress').textContent = last ? 'Results' : 'Page ' + (cur + 1) + ' of ' + D.pages.length;
+    // Contents: the current page marked for assistive technology and in bold, visited ones ticked.
     $$('.lp-toc a').forEach(function (a, j) {
       if (j === cur) a.setAttribute('aria-current', 'page');
       else a.removeAttribute('aria-current');
+      a.classList.toggle('is-seen', !!S.v[j]);
       a.lastChild.textContent = S.v[j] ? ' (visited)' : '';
     });
     if (focus) {
@@ -642,12 +823,104 @@
       try { W.scrollTo(0, 0); } catch (e) { /* not supported */ }
       if (h) h.focus();
     }
-    save();
+    if (!last) save();
+    else meter();
+  }
+
+  // The progress bar: pages seen and scored questions settled.
+  function meter() {
+    var m = $('#lp-meter'), seen = S.v.filter(Boolean).length, n = 0, k = 0;
+    Q.forEach(function (q, i) { if (q.scored) { n++; if (settled(i)) k++; } });
+    m.value = Math.round(100 * progress());
+    m.setAttribute('aria-valuetext', seen + ' of ' + D.pages.length + ' pages' + (n ? ', ' + k + ' of ' + n + ' questions' : ''));
+  }
+
+  function go(page, target) {
+    show(page, !target);
+    if (target) { target.scrollIntoView(); target.focus(); }
+  }
+
+  function link(text, onclick) {
+    var li = doc.createElement('li'), a = doc.createElement('a');
+    a.href = '#';
+    a.textContent = text;
+    a.addEventListener('click', function (e) { e.preventDefault(); onclick(); });
+    li.appendChild(a);
+    return li;
+  }
+
+  // The results page: score against the pass mark, what is left to do (as links), the notes.
+  function results() {
+    var box = $('#lp-result'), r = scoreOf(Q, answers()), todo = doc.createElement('ul'), n = 0;
+    box.textContent = '';
+    if (r.score === null) box.appendChild(para('This module has no scored questions.'));
+    else if (!r.all) box.appendChild(para('Your score appears here once you have answered every scored question. You need ' + D.mastery_score + '% to pass.'));
+    else {
+      var pass = r.score >= D.mastery_score;
+      box.appendChild(para('Your score: ' + r.score + '%. The pass mark is ' + D.mastery_score + '%.', 'lp-score'));
+      box.appendChild(para(pass ? 'You have passed this module.' : 'You have not reached the pass mark this time.', pass ? 'lp-verdict is-right' : 'lp-verdict is-wrong'));
+    }
+    D.pages.forEach(function (id, j) {
+      if (!S.v[j]) { n++; todo.appendChild(link('Read “' + $('h1', pages[j]).textContent + '”', function () { go(j); })); }
+    });
+    Q.forEach(function (q, i) {
+      var el = $('[data-q="' + i + '"]');
+      if (q.scored && !settled(i) && el) { n++; todo.appendChild(link('Answer “' + q.text + '”', function () { go(q.page, $('fieldset', el) && $('input, select, button', el)); })); }
+    });
+    var h = doc.createElement('h2');
+    h.textContent = 'Still to do';
+    box.appendChild(h);
+    box.appendChild(n ? todo : para('Nothing: you have done everything in this module.'));
+    var notes = B.filter(function (b, k) { return b.kind !== 'scenario' && [].concat(S.b[k] || '').join('').trim(); });
+    if (notes.length) {
+      h = doc.createElement('h2');
+      h.textContent = 'Your notes';
+      box.appendChild(h);
+      B.forEach(function (b, k) {
+        if (notes.indexOf(b) < 0) return;
+        var el = $('[data-b="' + k + '"]');
+        box.appendChild(para(b.title || ($('.lp-prompt', el) || $('label', el)).textContent.replace(/\s+/g, ' ').trim(), 'lp-label'));
+        [].concat(S.b[k]).forEach(function (t) { if (t.trim()) box.appendChild(para(t)); });
+      });
+    }
+    var f = finished(r);
+    $('#lp-retake').hidden = !(D.retake !== false && f.done && !ended && !readOnly);
+  }
+
+  // Finish: the final state reaches the LMS (once the LMS has taken every write), the session
+  // ends, and in a course package the LMS is asked for the next module.
+  function finish() {
+    closing = true;
+    $('#lp-finish').hidden = true;
+    $('#lp-retake').hidden = true;
+    var f = finished(scoreOf(Q, answers()));
+    $('#lp-end').textContent = 'Saving…';
+    if (!X && live && !ended) {
+      dirty = true;
+      flush(true);
+      if (Wq.length || unsaved) return;
+      if (!v12 && D.next && /true|unknown/.test(get('adl.nav.request_valid.continue'))) set('adl.nav.request', 'continue');
+      push(false);
+    }
+    closing = false;
+    if (X) xend(X.cmi5);
+    else terminate();
+    $('#lp-end').textContent = (f.done ? 'You have finished this module.' : 'Your progress is saved: you can come back to finish this module later.') + ' You can now close this window.';
+    $('#lp-end').focus();
+  }
+
+  // Start again: a fresh go at the questions and pages, in a new option order. The LMS record
+  // keeps the best result (report never lowers it).
+  function retake() {
+    S = { v: [], a: {}, b: S.b, t: {}, r: S.r + 1 };
+    slots = {};
+    $$('[data-q]').forEach(function (el) { reset(el); });
+    show(0, true);
   }
 
   // ---------------------------------------------------------------- questions
 
-  function controls(el) { return $$('input, select, textarea', el); }
+  function controls(el) { return $$('input, select, textarea, .lp-seq button', el); }
 
   function read(q, el) {
     var inputs = $$('input[type=radio], input[type=checkbox]', el), picked;
@@ -659,7 +932,7 @@
         return picked ? Number(picked.value) : null;
       case 'multiple-choice':
         picked = inputs.filter(function (x) { return x.checked; }).map(function (x) { return Number(x.value); });
-        return picked.length ? picked : null;
+        return picked.length ? picked.sort() : null;
       case 'fill-in':
         picked = $('input[type=text]', el).value.replace(CTRL, '').trim();
         return picked ? picked : null;
@@ -667,10 +940,7 @@
         picked = $$('select', el).map(function (s) { return s.value === '' ? -1 : Number(s.value); });
         return picked.indexOf(-1) < 0 ? picked : null;
       case 'sequencing':
-        picked = [];
-        $$('select', el).forEach(function (s) { if (s.value !== '') picked[Number(s.value) - 1] = Number(s.dataset.item); });
-        for (var k = 0; k < q.count; k++) if (picked[k] === undefined) return null;
-        return picked;
+        return $$('.lp-seq-item', el).map(function (li) { return Number(li.dataset.item); });
     }
     return null;
   }
@@ -679,43 +949,116 @@
     var inputs = $$('input[type=radio], input[type=checkbox]', el);
     if (q.kind === 'fill-in') $('input[type=text]', el).value = a;
     else if (q.kind === 'matching') $$('select', el).forEach(function (s, l) { s.value = String(a[l]); });
-    else if (q.kind === 'sequencing') a.forEach(function (item, pos) { var s = $('select[data-item="' + item + '"]', el); if (s) s.value = String(pos + 1); });
+    else if (q.kind === 'sequencing') a.forEach(function (item) { var li = $('[data-item="' + item + '"]', el); li.parentNode.appendChild(li); });
     else inputs.forEach(function (x) { x.checked = Array.isArray(a) ? a.indexOf(Number(x.value)) >= 0 : Number(x.value) === a; });
   }
 
   function para(text, cls) { var p = doc.createElement('p'); p.className = cls || ''; p.textContent = text; return p; }
 
-  function feedback(q, el, a, correct) {
-    var box = $('.lp-feedback', el), tpl = $(correct ? '.lp-fb-correct' : '.lp-fb-incorrect', el);
-    box.textContent = '';
+  // A visible tag on an option or item: "Your answer", "Right answer", "In the right place"…
+  function tag(el, text, cls) {
+    var s = doc.createElement('span');
+    s.className = 'lp-mark ' + cls;
+    s.textContent = text;
+    el.appendChild(s);
+    el.classList.add(cls);
+  }
+
+  // What the learner sees after Check: one verdict, the author's feedback, and (per the course's
+  // `review` setting, once the question is settled) the right answer.
+  function feedback(q, el, a, correct, done) {
+    var box = $('.lp-feedback', el), tpl = $(correct ? '.lp-fb-correct' : '.lp-fb-incorrect', el), mode = D.review || 'answers';
+    unmark(el);
+    if (mode === 'none') return box.appendChild(para('Your answer is recorded.', 'lp-verdict'));
     box.className = 'lp-feedback ' + (correct ? 'is-right' : 'is-wrong');
     box.appendChild(para(correct ? 'Correct.' : 'Not quite.', 'lp-verdict'));
     if (tpl) box.appendChild(tpl.content.cloneNode(true));
-    if (q.type === 'choice') {
+    var reveal = done && !correct && mode === 'answers';
+    if (q.type === 'choice' || q.kind === 'true-false') {
       $$('.lp-option', el).forEach(function (li) {
         var i = Number(li.dataset.o), chosen = Array.isArray(a) ? a.indexOf(i) >= 0 : a === i;
-        li.classList.toggle('is-right', chosen && q.correct.indexOf(i) >= 0);
-        li.classList.toggle('is-wrong', chosen && q.correct.indexOf(i) < 0);
+        var right = q.kind === 'true-false' ? (i === 0) === q.answer : q.correct.indexOf(i) >= 0;
+        if (chosen) tag(li, right ? 'Your answer: right' : 'Your answer: wrong', right ? 'is-right' : 'is-wrong');
+        else if (reveal && right) tag(li, 'Right answer', 'is-answer');
         var t = $('template', li);
         if (chosen && t) {
           box.appendChild(para('About “' + $('label', li).textContent.trim() + '”:', 'lp-about'));
           box.appendChild(t.content.cloneNode(true));
         }
       });
+    } else if (q.kind === 'matching') {
+      $$('.lp-pair', el).forEach(function (li, l) {
+        var ok = a[l] === q.correct[l], s = $('select', li);
+        tag(li, ok ? 'Right match' : reveal ? 'Right match: ' + $('option[value="' + q.correct[l] + '"]', s).textContent : 'Wrong match', ok ? 'is-right' : 'is-wrong');
+      });
+    } else if (q.kind === 'sequencing') {
+      $$('.lp-seq-item', el).forEach(function (li, k) {
+        var ok = a[k] === q.correct[k];
+        tag(li, ok ? 'In the right place' : reveal ? 'Goes in place ' + (q.correct.indexOf(a[k]) + 1) : 'Not in the right place', ok ? 'is-right' : 'is-wrong');
+      });
+    } else if (reveal && q.kind === 'fill-in') {
+      box.appendChild(para('A right answer: ' + q.answers[0], 'lp-about'));
     }
   }
 
-  // A scored question is answered once. The button stays focusable (a disabled button would drop
-  // the keyboard focus) but says it is done.
-  function lock(q, el) {
+  function unmark(el) {
+    $$('.lp-mark', el).forEach(function (m) { m.remove(); });
+    $$('.is-right, .is-wrong, .is-answer', el).forEach(function (x) { x.classList.remove('is-right', 'is-wrong', 'is-answer'); });
+    var box = $('.lp-feedback', el);
+    box.className = 'lp-feedback';
+    box.textContent = '';
+  }
+
+  // After Check the button says what is next: "Try again" while tries remain, else "Answer
+  // checked" (it stays focusable: a disabled button would drop the keyboard focus).
+  function lock(q, el, done) {
     if (!q.scored) return;
+    var b = $('.lp-check', el);
     controls(el).forEach(function (c) { c.disabled = true; });
-    $('.lp-check', el).setAttribute('aria-disabled', 'true');
+    b.textContent = done ? 'Answer checked' : 'Try again';
+    if (done) b.setAttribute('aria-disabled', 'true');
+  }
+
+  function reset(el) {
+    var q = Q[Number(el.dataset.q)], b = $('.lp-check', el);
+    if (!q) return;
+    unmark(el);
+    controls(el).forEach(function (c) { c.disabled = false; });
+    if (b) { b.textContent = 'Check answer'; b.removeAttribute('aria-disabled'); }
+    fill(q, el, q.kind === 'fill-in' ? '' : q.kind === 'matching' ? q.correct.map(function () { return ''; }) : q.kind === 'sequencing' ? el.start : -1);
+    order(q, el);
+  }
+
+  // Choice options in an order of this learner's own for this attempt (the author's order when
+  // `shuffle` is off); interactions still report the author's option letters.
+  function order(q, el) {
+    if (!q || !q.shuffle) return;
+    var ul = $('.lp-options', el), h = fnv(who + ':' + S.r + ':' + q.id);
+    var lis = $$('.lp-option', el).sort(function (x, y) { return x.dataset.o - y.dataset.o; });
+    for (var k = lis.length - 1; k > 0; k--) {
+      h = Math.imul(h ^ (h >>> 15), 0x2c1b3c6d) >>> 0;
+      var j = h % (k + 1), t = lis[k];
+      lis[k] = lis[j];
+      lis[j] = t;
+    }
+    lis.forEach(function (li) { ul.appendChild(li); });
+  }
+
+  // Sequencing: Move up / Move down buttons; the list is always an order of every item.
+  function move(el, btn) {
+    var li = btn.closest('li'), up = btn.classList.contains('lp-up'), to = up ? li.previousElementSibling : li.nextElementSibling;
+    if (!to) return;
+    li.parentNode.insertBefore(li, up ? to : to.nextElementSibling);
+    btn.focus();
+    var items = $$('.lp-seq-item', el);
+    $('#lp-live').textContent = $('.lp-seq-text', li).textContent.trim() + ': place ' + (items.indexOf(li) + 1) + ' of ' + items.length;
   }
 
   function initQuestion(el) {
     var i = Number(el.dataset.q), q = Q[i];
     if (!q) return;
+    order(q, el);
+    el.start = read(q, el);
     if (q.kind === 'likert') {
       el.addEventListener('change', function () {
         var a = read(q, el);
@@ -728,29 +1071,40 @@
       return;
     }
     var check = function () {
-      if ($('.lp-check', el).getAttribute('aria-disabled') === 'true') return;
-      var a = read(q, el), box = $('.lp-feedback', el);
+      var b = $('.lp-check', el), box = $('.lp-feedback', el);
+      if (b.getAttribute('aria-disabled') === 'true') return;
+      if (b.textContent === 'Try again') {
+        reset(el);
+        fill(q, el, S.a[i]);
+        return controls(el)[0].focus();
+      }
+      var a = read(q, el);
       if (a === null) {
         box.className = 'lp-feedback';
         box.textContent = '';
-        box.appendChild(para(q.kind === 'sequencing' ? 'Give each item a different position first.' : q.kind === 'matching' ? 'Choose a match for every item first.' : 'Answer the question first.'));
+        box.appendChild(para(q.kind === 'matching' ? 'Choose a match for every item first.' : 'Answer the question first.'));
         return;
       }
       var correct = isCorrect(q, a);
       S.a[i] = a;
-      feedback(q, el, a, correct);
-      lock(q, el);
+      S.t[i] = (S.t[i] || 0) + 1;
+      feedback(q, el, a, correct, settled(i));
+      lock(q, el, settled(i));
       record(i, a, correct);
       save();
     };
     $('.lp-check', el).addEventListener('click', check);
+    el.addEventListener('click', function (e) {
+      var t = e.target.closest && e.target.closest('.lp-seq button');
+      if (t && !t.disabled) move(el, t);
+    });
     var text = $('input[type=text]', el);
     if (text && q.max) text.maxLength = q.max;
     if (text) text.addEventListener('keydown', function (e) { if (e.key === 'Enter') { e.preventDefault(); check(); } });
     if (i in S.a) {
       fill(q, el, S.a[i]);
-      feedback(q, el, S.a[i], isCorrect(q, S.a[i]));
-      lock(q, el);
+      feedback(q, el, S.a[i], isCorrect(q, S.a[i]), settled(i));
+      lock(q, el, settled(i));
     }
   }
 
@@ -892,10 +1246,7 @@
     }
     Q = D.questions;
     B = D.blocks;
-    if (!(D.xapi && xstart(ui))) {
-      setup();
-      ui();
-    }
+    if (!(D.xapi && xstart(ui))) setup(ui);
   }
 
   function ui() {
@@ -918,6 +1269,8 @@
     }
     // Print the whole module: every page (the style sheet) and every panel open.
     W.addEventListener('beforeprint', function () { $$('details').forEach(function (d) { d.open = true; }); });
+    $('#lp-finish').addEventListener('click', finish);
+    $('#lp-retake').addEventListener('click', retake);
     $('#lp-prev').addEventListener('click', function () { show(cur - 1, true); });
     $('#lp-next').addEventListener('click', function () { show(cur + 1, true); });
     doc.addEventListener('visibilitychange', function () {

@@ -233,7 +233,10 @@ fn every_block_kind_has_its_markup() {
         r#"<label for="b-eb-fill-in-text">Your answer</label><input type="text""#,
         r#"<select id="b-eb-matching-m0" data-left="0">"#,
         "How we know we got there &lt;&amp; &quot;quoted&quot;&gt;</option>",
-        r#"<select id="b-eb-sequencing-s0" data-item="0">"#,
+        // sequencing: an ordered list reordered with Move up / Move down, named after the item
+        r#"<li class="lp-seq-item" data-item="0">"#,
+        r#"aria-label="Move up: "#,
+        r#"aria-label="Move down: "#,
         "Check answer",
         r#"<div class="lp-feedback" aria-live="polite"></div>"#,
         r#"<template class="lp-fb-correct">"#,
@@ -268,7 +271,12 @@ fn every_block_kind_has_its_markup() {
     // Only the first page is shown before the script runs.
     assert_eq!(html.matches("<section class=\"lp-page\"").count(), 4);
     assert_eq!(html.matches("aria-labelledby=\"h-").count(), 4);
-    assert_eq!(html.matches(" hidden>\n<h1").count(), 3);
+    // The results page follows the content pages, hidden until reached.
+    assert_eq!(html.matches(" hidden>\n<h1").count(), 4);
+    assert!(html.contains(
+        "<section class=\"lp-page lp-results\" id=\"lp-results\" aria-labelledby=\"lp-results-h\" hidden>"
+    ));
+    assert!(html.contains(">Finish</button>"));
 }
 
 #[test]

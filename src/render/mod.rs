@@ -72,7 +72,7 @@ pub fn module_files(
         .map_err(|e| format!("cannot render module `{}`: {e}", module.id))?;
     Ok(vec![
         (INDEX.to_owned(), html.into_bytes()),
-        (SCRIPT.to_owned(), compact_js(&embedded("lmspack.js")?)),
+        (SCRIPT.to_owned(), compact_js(&embedded("lmspack.js")?, api)),
         (STYLE.to_owned(), style(&course.theme.colour)?),
     ])
 }
@@ -150,15 +150,30 @@ fn embedded(path: &str) -> Result<Vec<u8>, String> {
 }
 
 /// The runtime as shipped: without its comment lines, indentation and blank lines (they are a
-/// fifth of its gzip size). Only whole comment lines and block comments that start a line go, so
-/// no code changes (the runtime has no template literal or multi-line string). The source keeps
-/// its comments for readers.
-fn compact_js(js: &[u8]) -> Vec<u8> {
+/// fifth of its gzip size), and without the transport this package does not use: lines between
+/// `// #scorm` and `// #end` go into SCORM packages only, lines between `// #xapi` and `// #end`
+/// into xAPI and cmi5 ones (each is a third of the runtime, and the 12 KB budget is per package).
+/// Only whole comment lines and block comments that start a line go, so no code changes (the
+/// runtime has no template literal or multi-line string). The source keeps its comments for
+/// readers, and runs as it is in every package kind.
+fn compact_js(js: &[u8], api: Api) -> Vec<u8> {
     let text = String::from_utf8_lossy(js);
     let mut out = String::with_capacity(text.len());
     let mut in_comment = false;
+    let mut keep = true;
     for line in text.lines() {
         let mut t = line.trim();
+        if let Some(part) = t.strip_prefix("// #") {
+            keep = match part.split(':').next().unwrap_or_default() {
+                "scorm" => matches!(api, Api::Scorm12 | Api::Scorm2004),
+                "xapi" => matches!(api, Api::Xapi | Api::Cmi5),
+                _ => true,
+            };
+            continue;
+        }
+        if !keep {
+            continue;
+        }
         if in_comment || t.starts_with("/*") {
             // Skip to the end of the comment; code after it on the same line is kept.
             let from = if in_comment { 0 } else { 2 };
@@ -262,13 +277,33 @@ mod tests {
 
     #[test]
     fn the_shipped_runtime_is_the_source_without_comment_lines() {
-        let js = compact_js(b"/* a\n b */ var b;\n  /* c */\n  var a = 1; // kept\n\n  // gone\n  /* gone */\n  var s = '//x';\n");
+        let js = compact_js(b"/* a\n b */ var b;\n  /* c */\n  var a = 1; // kept\n\n  // gone\n  /* gone */\n  var s = '//x';\n", Api::Scorm12);
         assert_eq!(
             String::from_utf8(js).unwrap(),
             "var b;\nvar a = 1; // kept\nvar s = '//x';\n"
         );
-        let full = compact_js(&embedded("lmspack.js").unwrap());
+        let full = compact_js(&embedded("lmspack.js").unwrap(), Api::Scorm12);
         assert!(full.len() < embedded("lmspack.js").unwrap().len() * 9 / 10);
+    }
+
+    #[test]
+    fn each_package_gets_only_its_own_transport() {
+        let js = b"a;\n  // #scorm: SCORM\n  s;\n  // #end\n  // #xapi\n  x;\n  // #end\nb;\n";
+        let shipped = |api| String::from_utf8(compact_js(js, api)).unwrap();
+        assert_eq!(shipped(Api::Scorm12), "a;\ns;\nb;\n");
+        assert_eq!(shipped(Api::Scorm2004), "a;\ns;\nb;\n");
+        assert_eq!(shipped(Api::Xapi), "a;\nx;\nb;\n");
+        assert_eq!(shipped(Api::Cmi5), "a;\nx;\nb;\n");
+        assert_eq!(shipped(Api::Standalone), "a;\nb;\n");
+        // The runtime's own markers are balanced, so nothing after them is lost.
+        let runtime = String::from_utf8(embedded("lmspack.js").unwrap()).unwrap();
+        let shipped = String::from_utf8(compact_js(runtime.as_bytes(), Api::Standalone)).unwrap();
+        assert!(
+            shipped.trim_end().ends_with("this);"),
+            "{}",
+            &shipped[shipped.len() - 80..]
+        );
+        assert!(!shipped.contains("function journal(") && !shipped.contains("function xstart("));
     }
 
     #[test]

@@ -54,6 +54,19 @@ export class Learner {
     if (got !== String(value)) throw new Error(`keyboard: select ${id} is "${got}", wanted "${value}"`);
   }
 
+  /** Sequencing: moves `item` of question `qid` up to place `pos` with its Move up button (Enter;
+   *  the focus stays on the button as the item moves). Places before `pos` are already done, so
+   *  the item is further down and Tab reaches it. */
+  async moveTo(qid, item, pos) {
+    const sel = `#${qid} li[data-item="${item}"] .lp-up`;
+    const place = () => this.frame.evaluate((s) => { const li = document.querySelector(s).closest('li'); return [...li.parentNode.children].indexOf(li); }, sel);
+    let k = await place();
+    if (k === pos) return;
+    await this.tabTo(sel);
+    for (; k > pos; k--) await this.kb.press('Enter');
+    if ((await place()) !== pos) throw new Error(`keyboard: item ${item} of ${qid} is not in place ${pos + 1}`);
+  }
+
   async type(sel, text) {
     await this.tabTo(sel);
     if (text.length > 200) await this.kb.insertText(text); else await this.kb.type(text);
@@ -147,7 +160,7 @@ export async function answer(L, data, i, right) {
       for (let l = 0; l < p.a.length; l++) await L.select(`${id}-m${l}`, p.a[l]);
       break;
     case 'sequencing':
-      for (let pos = 0; pos < p.a.length; pos++) await L.select(`${id}-s${p.a[pos]}`, pos + 1);
+      for (let pos = 0; pos < p.a.length; pos++) await L.moveTo(id, p.a[pos], pos);
       break;
   }
   if (q.kind !== 'likert' && q.kind !== 'fill-in') {
@@ -211,11 +224,12 @@ export function questionState(frame, q) {
     const checked = [...el.querySelectorAll('input[type=radio],input[type=checkbox]')].filter((x) => x.checked).map((x) => Number(x.value));
     const text = el.querySelector('input[type=text]');
     const selects = Object.fromEntries([...el.querySelectorAll('select')].map((s) => [s.id, s.value]));
+    const order = [...el.querySelectorAll('.lp-seq-item')].map((li) => Number(li.dataset.item));
     const fb = el.querySelector('.lp-feedback');
     return {
-      checked, text: text ? text.value : null, selects,
+      checked, text: text ? text.value : null, selects, order,
       feedback: fb ? fb.textContent : null,
-      locked: [...el.querySelectorAll('input,select')].every((x) => x.disabled),
+      locked: [...el.querySelectorAll('input,select,.lp-seq button')].every((x) => x.disabled),
     };
   }, `b-${q.id}`);
 }
@@ -227,7 +241,7 @@ export function expectedState(q, p) {
     case 'multiple-choice': return { checked: p.a };
     case 'fill-in': return { text: p.a };
     case 'matching': return { selects: Object.fromEntries(p.a.map((r, l) => [`b-${q.id}-m${l}`, String(r)])) };
-    case 'sequencing': return { selects: Object.fromEntries(p.a.map((item, k) => [`b-${q.id}-s${item}`, String(k + 1)])) };
+    case 'sequencing': return { order: p.a };
   }
   return {};
 }

@@ -35,15 +35,21 @@ async function open(opts = {}) {
   return { ctx, page, frame: page.mainFrame(), data: moduleData(env.P['all-blocks-web'].dir) };
 }
 
+// The content pages' entries (the last entry is the results page).
 const tocState = (frame) => frame.evaluate(() => [...document.querySelectorAll('.lp-toc a')].map((a) => ({
-  current: a.getAttribute('aria-current'), mark: a.querySelector('.lp-seen').textContent,
+  current: a.getAttribute('aria-current'), mark: a.querySelector('.lp-seen').textContent, text: a.textContent,
 })));
+const pageEntries = async (frame) => {
+  const toc = await tocState(frame);
+  assert.equal(toc.pop().text, 'Your results', 'the last entry of the contents is the results page');
+  return toc;
+};
 
 test('contents: keyboard to any page; the current page has aria-current, visited pages say so in words', T, async () => {
   const { ctx, page, frame, data } = await open();
   try {
     assert.ok(data.pages.length >= 3);
-    let toc = await tocState(frame);
+    let toc = await pageEntries(frame);
     assert.equal(toc.length, data.pages.length);
     assert.deepEqual(toc.map((x) => x.current), data.pages.map((_, i) => (i === 0 ? 'page' : null)));
     const L = new Learner(page, frame);
@@ -57,7 +63,7 @@ test('contents: keyboard to any page; the current page has aria-current, visited
     assert.ok(await frame.evaluate((id) => document.activeElement === document.querySelector(`#${id} h1`), `p-${data.pages[to]}`),
       'focus on the new page heading');
     assert.equal(await frame.evaluate(() => document.getElementById('lp-progress').textContent), `Page ${to + 1} of ${data.pages.length}`);
-    toc = await tocState(frame);
+    toc = await pageEntries(frame);
     assert.deepEqual(toc.map((x) => x.current), data.pages.map((_, i) => (i === to ? 'page' : null)));
     assert.deepEqual(toc.map((x) => x.mark), data.pages.map((_, i) => (i === 0 || i === to ? ' (visited)' : '')),
       'visited pages marked in text, not by colour alone');
@@ -131,7 +137,8 @@ test('print shows every page with panels open and hides the controls; reduced mo
     await page.emulateMedia({ media: 'print', reducedMotion: 'reduce' });
     await frame.evaluate(() => window.dispatchEvent(new Event('beforeprint')));
     const r = await frame.evaluate(() => ({
-      pages: [...document.querySelectorAll('.lp-page')].map((p) => p.getBoundingClientRect().height > 0),
+      pages: [...document.querySelectorAll('.lp-page[data-page]')].map((p) => p.getBoundingClientRect().height > 0),
+      results: document.getElementById('lp-results').getBoundingClientRect().height,
       hidden: ['.lp-nav', '.lp-tools', '.lp-check'].map((s) => [...document.querySelectorAll(s)].every((e) => getComputedStyle(e).display === 'none')),
       closed: [...document.querySelectorAll('main details')].filter((d) => !d.open).length,
       motion: document.getAnimations().length + [...document.querySelectorAll('*')].filter((e) => {
@@ -140,6 +147,7 @@ test('print shows every page with panels open and hides the controls; reduced mo
       }).length,
     }));
     assert.deepEqual(r.pages, data.pages.map(() => true), 'every page printed');
+    assert.equal(r.results, 0, 'the results page (controls, no content) is not printed');
     assert.deepEqual(r.hidden, [true, true, true]);
     assert.equal(r.closed, 0, 'every reveal panel open');
     assert.equal(r.motion, 0);
