@@ -211,7 +211,10 @@
       if (call('commit') !== 'true') return retry('Commit', call('err'));
       unsaved = false;
     }
-    if (fails) saving('Your progress is saved.');
+    if (fails) {
+      saving('Your progress is saved.', 1);
+      W.setTimeout(function () { if (!fails) saving(''); }, 5000);
+    }
     fails = 0;
     return true;
   }
@@ -223,7 +226,11 @@
     return false;
   }
 
-  function saving(text) { $('#lp-save').textContent = text; }
+  function saving(text, ok) {
+    var el = $('#lp-save');
+    el.textContent = text;
+    el.classList.toggle('is-ok', !!ok);
+  }
 
   // Connect to the LMS. An Initialize that fails leaves two cases: the session is still open (the
   // frame was reloaded before it ended: some LMSs answer "already initialized") and it carries on;
@@ -355,6 +362,7 @@
     return JSON.stringify(s);
   }
 
+  var at = function (list, k) { return /^\d+$/.test(k) && list[k]; };
   var isInt = function (x, n) { return x === Math.floor(x) && x >= 0 && x < n; };
   var ints = function (x, n) { return Array.isArray(x) && x.every(function (y) { return isInt(y, n); }); };
   var texts = function (x) { return Array.isArray(x) && x.every(function (y) { return typeof y === 'string'; }); };
@@ -384,15 +392,15 @@
     if (s && typeof s === 'object' && s.h === shape()) {
       var bits = String(s.v || '');
       for (var i = 0; i < D.pages.length; i++) S.v[i] = !!(parseInt(bits.charAt(i >> 2) || '0', 16) & (1 << (i & 3)));
-      Object.keys(obj(s.a)).forEach(function (k) { if (Q[k] && fits(Q[k], s.a[k])) S.a[k] = s.a[k]; });
-      Object.keys(obj(s.b)).forEach(function (k) { if (B[k] && fitsBlock(B[k], s.b[k])) S.b[k] = s.b[k]; });
+      Object.keys(obj(s.a)).forEach(function (k) { if (at(Q, k) && fits(Q[k], s.a[k])) S.a[k] = s.a[k]; });
+      Object.keys(obj(s.b)).forEach(function (k) { if (at(B, k) && fitsBlock(B[k], s.b[k])) S.b[k] = s.b[k]; });
       Object.keys(obj(s.t)).forEach(function (k) { if (k in S.a && isInt(s.t[k], 99)) S.t[k] = s.t[k]; });
       if (isInt(s.r, 1e6)) S.r = s.r;
     }
     // Free text that did not fit in suspend_data was kept in this browser.
     try {
       var kept = JSON.parse(W.localStorage.getItem(storeKey() + ':text') || 'null');
-      if (kept && kept.h === shape()) Object.keys(kept.b).forEach(function (k) { if (!(k in S.b) && B[k] && fitsBlock(B[k], kept.b[k])) S.b[k] = kept.b[k]; });
+      if (kept && kept.h === shape()) Object.keys(obj(kept.b)).forEach(function (k) { if (!(k in S.b) && at(B, k) && fitsBlock(B[k], kept.b[k])) S.b[k] = kept.b[k]; });
     } catch (e) { /* storage unavailable */ }
   }
 
@@ -493,15 +501,17 @@
     var r = scoreOf(Q, answers()), f = finished(r), all = r.score !== null && r.all;
     var success = all ? (r.score >= D.mastery_score ? 'passed' : 'failed') : '';
     var status = v12 ? (f.done ? success || 'completed' : 'incomplete') : f.done ? 'completed' : 'incomplete';
-    if (!v12) set('cmi.progress_measure', progress());
-    if (credit && all && (v12 ? f.done : true) && !(r.score < prior.raw)) {
+    if (!v12 && rank(prior.st) < 2) set('cmi.progress_measure', progress());
+    if (!credit) return set(K.exit, 'suspend');
+    // `prior` follows what this session writes too: a retake never takes back its own best.
+    if (all && (!v12 || f.done) && !(r.score < prior.raw)) {
       set(K.score + 'min', 0);
       set(K.score + 'max', 100);
-      set(K.score + 'raw', r.score);
+      set(K.score + 'raw', prior.raw = r.score);
       if (!v12) set('cmi.score.scaled', Math.round(r.score * 100) / 10000);
     }
-    if (credit && rank(status) >= rank(prior.st)) set(K.status, status);
-    if (credit && success && !(success === 'failed' && prior.ok === 'passed') && !v12) set('cmi.success_status', success);
+    if (rank(status) >= rank(prior.st)) set(K.status, prior.st = status);
+    if (success && !v12 && !(success === 'failed' && prior.ok === 'passed')) set('cmi.success_status', prior.ok = success);
     set(K.exit, f.end ? (v12 ? '' : 'normal') : 'suspend');
   }
 
@@ -860,12 +870,16 @@
       box.appendChild(para('Your score: ' + r.score + '%. The pass mark is ' + D.mastery_score + '%.', 'lp-score'));
       box.appendChild(para(pass ? 'You have passed this module.' : 'You have not reached the pass mark this time.', pass ? 'lp-verdict is-right' : 'lp-verdict is-wrong'));
     }
+    // Per page: whether it is still to read, and its scored questions still to answer.
     D.pages.forEach(function (id, j) {
-      if (!S.v[j]) { n++; todo.appendChild(link('Read “' + $('h1', pages[j]).textContent + '”', function () { go(j); })); }
-    });
-    Q.forEach(function (q, i) {
-      var el = $('[data-q="' + i + '"]');
-      if (q.scored && !settled(i) && el) { n++; todo.appendChild(link('Answer “' + q.text + '”', function () { go(q.page, $('fieldset', el) && $('input, select, button', el)); })); }
+      var open = Q.map(function (q, i) { return q.page === j && q.scored && !settled(i) ? i : -1; }).filter(function (i) { return i >= 0; });
+      var title = '“' + $('h1', pages[j]).textContent + '”', k = open.length, qs = k + (k > 1 ? ' questions' : ' question');
+      if (S.v[j] && !k) return;
+      n++;
+      todo.appendChild(link(!S.v[j] ? 'Read ' + title + (k ? ' and answer its ' + qs : '') : 'Answer ' + qs + ' on ' + title, function () {
+        var el = k && $('[data-q="' + open[0] + '"]');
+        go(j, el && $('input, button', el));
+      }));
     });
     var h = doc.createElement('h2');
     h.textContent = 'Still to do';
@@ -920,7 +934,7 @@
 
   // ---------------------------------------------------------------- questions
 
-  function controls(el) { return $$('input, select, textarea, .lp-seq button', el); }
+  function controls(el) { return $$('input, textarea, .lp-seq button', el); }
 
   function read(q, el) {
     var inputs = $$('input[type=radio], input[type=checkbox]', el), picked;
@@ -937,7 +951,7 @@
         picked = $('input[type=text]', el).value.replace(CTRL, '').trim();
         return picked ? picked : null;
       case 'matching':
-        picked = $$('select', el).map(function (s) { return s.value === '' ? -1 : Number(s.value); });
+        picked = $$('.lp-pair', el).map(function (li) { var c = $('input:checked', li); return c ? Number(c.value) : -1; });
         return picked.indexOf(-1) < 0 ? picked : null;
       case 'sequencing':
         return $$('.lp-seq-item', el).map(function (li) { return Number(li.dataset.item); });
@@ -948,7 +962,7 @@
   function fill(q, el, a) {
     var inputs = $$('input[type=radio], input[type=checkbox]', el);
     if (q.kind === 'fill-in') $('input[type=text]', el).value = a;
-    else if (q.kind === 'matching') $$('select', el).forEach(function (s, l) { s.value = String(a[l]); });
+    else if (q.kind === 'matching') $$('.lp-pair', el).forEach(function (li, l) { $$('input', li).forEach(function (x) { x.checked = Number(x.value) === a[l]; }); });
     else if (q.kind === 'sequencing') a.forEach(function (item) { var li = $('[data-item="' + item + '"]', el); li.parentNode.appendChild(li); });
     else inputs.forEach(function (x) { x.checked = Array.isArray(a) ? a.indexOf(Number(x.value)) >= 0 : Number(x.value) === a; });
   }
@@ -988,8 +1002,8 @@
       });
     } else if (q.kind === 'matching') {
       $$('.lp-pair', el).forEach(function (li, l) {
-        var ok = a[l] === q.correct[l], s = $('select', li);
-        tag(li, ok ? 'Right match' : reveal ? 'Right match: ' + $('option[value="' + q.correct[l] + '"]', s).textContent : 'Wrong match', ok ? 'is-right' : 'is-wrong');
+        var ok = a[l] === q.correct[l];
+        tag(li, ok ? 'Right match' : reveal ? 'Right match: ' + $('[value="' + q.correct[l] + '"] + label', li).textContent : 'Wrong match', ok ? 'is-right' : 'is-wrong');
       });
     } else if (q.kind === 'sequencing') {
       $$('.lp-seq-item', el).forEach(function (li, k) {
@@ -1260,7 +1274,11 @@
     });
     links();
     $$('.lp-toc a').forEach(function (a, j) {
-      a.addEventListener('click', function (e) { e.preventDefault(); show(j, true); });
+      a.addEventListener('click', function (e) {
+        e.preventDefault();
+        a.closest('details').open = false;
+        show(j, true);
+      });
     });
     var n = $('#lp-notes');
     if (n && B.some(function (b) { return b.kind !== 'scenario'; })) {

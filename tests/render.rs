@@ -231,8 +231,10 @@ fn every_block_kind_has_its_markup() {
         r#"<label for="b-eb-true-false-o0">True</label>"#,
         r#"<label for="b-eb-true-false-o1">False</label>"#,
         r#"<label for="b-eb-fill-in-text">Your answer</label><input type="text""#,
-        r#"<select id="b-eb-matching-m0" data-left="0">"#,
-        "How we know we got there &lt;&amp; &quot;quoted&quot;&gt;</option>",
+        // matching: a radio group per item, every answer in full (no dropdown to clip it)
+        r#"<li class="lp-pair"><fieldset><legend>"#,
+        r#"<input type="radio" name="b-eb-matching-m0" id="b-eb-matching-m0-0" value="0">"#,
+        "How we know we got there &lt;&amp; &quot;quoted&quot;&gt;</label>",
         // sequencing: an ordered list reordered with Move up / Move down, named after the item
         r#"<li class="lp-seq-item" data-item="0">"#,
         r#"aria-label="Move up: "#,
@@ -298,15 +300,14 @@ fn sequencing_is_shown_in_its_shuffled_order_and_matching_rights_are_shuffled() 
         let found = html[at..].find(&needle).expect("sequencing item") + at;
         at = found + needle.len();
     }
-    let start = html.find("id=\"b-eb-matching-m0\"").unwrap();
-    let select = &html[start..start + html[start..].find("</select>").unwrap()];
-    let order: Vec<_> = select
-        .match_indices("<option value=\"")
-        .map(|(i, m)| &select[i + m.len()..i + m.len() + 1])
+    let start = html.find("<li class=\"lp-pair\">").unwrap();
+    let pair = &html[start..start + html[start..].find("</fieldset>").unwrap()];
+    let order: Vec<_> = pair
+        .match_indices("value=\"")
+        .map(|(i, m)| &pair[i + m.len()..i + m.len() + 1])
         .collect();
-    assert_eq!(order.len(), 4, "{select}");
-    assert_eq!(order[0], "\"", "the prompt option comes first");
-    assert_ne!(order[1..], ["0", "1", "2"], "right texts are shuffled");
+    assert_eq!(order.len(), 3, "{pair}");
+    assert_ne!(order, ["0", "1", "2"], "right texts are shuffled");
 }
 
 #[test]

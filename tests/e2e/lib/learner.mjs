@@ -41,19 +41,6 @@ export class Learner {
     if (!(await this.frame.evaluate((i) => document.getElementById(i).checked, id))) throw new Error(`keyboard: checkbox ${id} not checked`);
   }
 
-  /** Select `id`: arrow keys on the closed list until its value is `value`. */
-  async select(id, value) {
-    await this.tabTo(`#${id}`);
-    const [from, to] = await this.frame.evaluate(([i, v]) => {
-      const s = document.getElementById(i);
-      return [s.selectedIndex, [...s.options].findIndex((o) => o.value === v)];
-    }, [id, String(value)]);
-    if (to < 0) throw new Error(`select ${id} has no option ${value}`);
-    for (let k = from; k !== to; k += to > from ? 1 : -1) await this.kb.press(to > from ? 'ArrowDown' : 'ArrowUp');
-    const got = await this.frame.evaluate((i) => document.getElementById(i).value, id);
-    if (got !== String(value)) throw new Error(`keyboard: select ${id} is "${got}", wanted "${value}"`);
-  }
-
   /** Sequencing: moves `item` of question `qid` up to place `pos` with its Move up button (Enter;
    *  the focus stays on the button as the item moves). Places before `pos` are already done, so
    *  the item is further down and Tab reaches it. */
@@ -157,7 +144,7 @@ export async function answer(L, data, i, right) {
       await L.press('Enter');            // Enter in the text box checks the answer
       break;
     case 'matching':
-      for (let l = 0; l < p.a.length; l++) await L.select(`${id}-m${l}`, p.a[l]);
+      for (let l = 0; l < p.a.length; l++) await L.radio(`${id}-m${l}`, p.a[l]);
       break;
     case 'sequencing':
       for (let pos = 0; pos < p.a.length; pos++) await L.moveTo(id, p.a[pos], pos);
@@ -223,13 +210,12 @@ export function questionState(frame, q) {
     const el = document.getElementById(id);
     const checked = [...el.querySelectorAll('input[type=radio],input[type=checkbox]')].filter((x) => x.checked).map((x) => Number(x.value));
     const text = el.querySelector('input[type=text]');
-    const selects = Object.fromEntries([...el.querySelectorAll('select')].map((s) => [s.id, s.value]));
     const order = [...el.querySelectorAll('.lp-seq-item')].map((li) => Number(li.dataset.item));
     const fb = el.querySelector('.lp-feedback');
     return {
-      checked, text: text ? text.value : null, selects, order,
+      checked, text: text ? text.value : null, order,
       feedback: fb ? fb.textContent : null,
-      locked: [...el.querySelectorAll('input,select,.lp-seq button')].every((x) => x.disabled),
+      locked: [...el.querySelectorAll('input,.lp-seq button')].every((x) => x.disabled),
     };
   }, `b-${q.id}`);
 }
@@ -240,7 +226,7 @@ export function expectedState(q, p) {
     case 'single-choice': case 'true-false': case 'likert': return { checked: [p.a] };
     case 'multiple-choice': return { checked: p.a };
     case 'fill-in': return { text: p.a };
-    case 'matching': return { selects: Object.fromEntries(p.a.map((r, l) => [`b-${q.id}-m${l}`, String(r)])) };
+    case 'matching': return { checked: p.a }; // one radio group per item, in item order
     case 'sequencing': return { order: p.a };
   }
   return {};

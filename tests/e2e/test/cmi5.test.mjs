@@ -120,7 +120,7 @@ for (const mod of modules) {
       const scored = data.questions.findIndex((q) => q.scored);
       if (scored >= 0) {
         // The answers came back from the AU's state document: the question is locked with feedback.
-        const locked = await page.evaluate((id) => [...document.querySelectorAll(`#b-${id} input, #b-${id} select`)].every((x) => x.disabled), data.questions[scored].id);
+        const locked = await page.evaluate((id) => [...document.querySelectorAll(`#b-${id} input`)].every((x) => x.disabled), data.questions[scored].id);
         assert.ok(locked, 'answers restored from the state document');
       }
       await page.waitForTimeout(1500);
