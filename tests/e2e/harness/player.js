@@ -346,9 +346,10 @@
     next: function () { go(rec.current + 1); },
     prev: function () { go(rec.current - 1); },
     fail: function (spec) {
+      // The next write is refused, and every write for T ms from then on (or the next K writes).
       flaky = { after: 0, ms: spec.ms || 0, calls: spec.calls || 0, from: 0 };
       flaky.left = flaky.calls;
-      rec.outageEnded = null;
+      rec.outageStarted = rec.outageEnded = null;
     },
     reload: function (o) {
       var s = rec.sessions[rec.sessions.length - 1];

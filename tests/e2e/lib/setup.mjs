@@ -8,14 +8,19 @@ import { launchBrowser } from './browser.mjs';
 /** E2E_COURSE=all tests every module of course/ (the default); E2E_COURSE=<module id>[,...] some. */
 export const COURSE_MODULES = (process.env.E2E_COURSE || 'all').split(',').filter(Boolean);
 
-export function setup(sources = ['fixtures/every-block', 'course'], { targets, api } = {}) {
-  const env = { P: {}, srv: null, browser: null, tmp: null };
+export function setup(sources = ['fixtures/every-block', 'course'], { targets, api, modes = ['module'] } = {}) {
+  const env = { P: {}, srv: null, browser: null, tmp: [] };
   before(async () => {
-    const built = buildPackages(sources, targets);
-    env.tmp = built.dir;
-    for (const [name, pk] of Object.entries(built.packages)) {
-      if (pk.source === 'course' && !COURSE_MODULES.includes('all') && !COURSE_MODULES.includes(pk.module)) continue;
-      env.P[name] = pk;
+    // `modes`: 'module' (a package per module) and/or 'course' (one package, a SCO per module;
+    // pk.package is 'course' for those, and kept only when E2E_COURSE is all).
+    for (const mode of modes) {
+      const built = buildPackages(sources, targets, mode);
+      env.tmp.push(built.dir);
+      for (const [name, pk] of Object.entries(built.packages)) {
+        pk.package = mode;
+        if (pk.source === 'course' && !COURSE_MODULES.includes('all') && (mode === 'course' || !COURSE_MODULES.includes(pk.module))) continue;
+        env.P[name] = pk;
+      }
     }
     env.srv = await startServer(Object.fromEntries(Object.entries(env.P).map(([k, v]) => [k, v.dir])), api ? await api() : null);
     env.browser = await launchBrowser();
@@ -23,7 +28,7 @@ export function setup(sources = ['fixtures/every-block', 'course'], { targets, a
   after(async () => {
     await env.browser?.close();
     await env.srv?.close();
-    if (env.tmp) fs.rmSync(env.tmp, { recursive: true, force: true });
+    for (const d of env.tmp) fs.rmSync(d, { recursive: true, force: true });
   });
   return env;
 }
