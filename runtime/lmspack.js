@@ -833,8 +833,9 @@
       try { W.scrollTo(0, 0); } catch (e) { /* not supported */ }
       if (h) h.focus();
     }
-    if (!last) save();
-    else meter();
+    save();
+    // The results page is where a learner may stop or start again: what it shows is sent now.
+    if (last) flush(true);
   }
 
   // The progress bar: pages seen and scored questions settled.
@@ -926,6 +927,7 @@
   // Start again: a fresh go at the questions and pages, in a new option order. The LMS record
   // keeps the best result (report never lowers it).
   function retake() {
+    flush(true);
     S = { v: [], a: {}, b: S.b, t: {}, r: S.r + 1 };
     slots = {};
     $$('[data-q]').forEach(function (el) { reset(el); });
@@ -1019,8 +1021,7 @@
     $$('.lp-mark', el).forEach(function (m) { m.remove(); });
     $$('.is-right, .is-wrong, .is-answer', el).forEach(function (x) { x.classList.remove('is-right', 'is-wrong', 'is-answer'); });
     var box = $('.lp-feedback', el);
-    box.className = 'lp-feedback';
-    box.textContent = '';
+    if (box) { box.className = 'lp-feedback'; box.textContent = ''; } // a likert item has none
   }
 
   // After Check the button says what is next: "Try again" while tries remain, else "Answer

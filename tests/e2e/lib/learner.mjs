@@ -208,7 +208,10 @@ export async function doBlocks(L, data, p, text = (id, f) => `My notes for ${id}
 export function questionState(frame, q) {
   return frame.evaluate((id) => {
     const el = document.getElementById(id);
+    // Ticked boxes by option index (their order on screen is the learner's shuffled one); radio
+    // groups in their order on screen (matching: one group per item, in item order).
     const checked = [...el.querySelectorAll('input[type=radio],input[type=checkbox]')].filter((x) => x.checked).map((x) => Number(x.value));
+    if (el.querySelector('input[type=checkbox]')) checked.sort((a, b) => a - b);
     const text = el.querySelector('input[type=text]');
     const order = [...el.querySelectorAll('.lp-seq-item')].map((li) => Number(li.dataset.item));
     const fb = el.querySelector('.lp-feedback');
