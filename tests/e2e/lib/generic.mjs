@@ -23,6 +23,16 @@ export async function heading(frame) {
   return n === 1 ? (await h.textContent()).replace(/\s+/g, ' ').trim() : '';
 }
 
+/** Waits until the module shows one page (one visible level-1 heading). */
+export async function onePage(frame, timeout = 10_000) {
+  const h = frame.getByRole('heading', { level: 1 });
+  for (const end = Date.now() + timeout; ;) {
+    if ((await h.count().catch(() => 0)) === 1) return heading(frame);
+    if (Date.now() > end) throw new Error(`the module in ${frame.url()} never showed one page (level-1 headings: ${await h.count().catch(() => '?')})`);
+    await new Promise((r) => setTimeout(r, 25));
+  }
+}
+
 /** Texts of the status messages (role status) that are not empty. */
 export async function statuses(frame) {
   const all = frame.getByRole('status');

@@ -2,6 +2,7 @@
 // packages: the SCO is chosen from the manifest as Moodle does, each SCO has its own CMI record,
 // the LMS's record (`store`) is carried from one launch to the next by the test.
 import { lms } from './browser.mjs';
+import { onePage } from './generic.mjs';
 
 /** Opens the player on package `pkg` (a name served under /pkg/). `store`: the LMS's record from
  *  an earlier launch (rec.store). `params`: more query parameters (see harness/player.js), e.g.
@@ -28,12 +29,7 @@ export async function scoReady(page, frame, { session = null, timeout = 10_000 }
     const s = r.sessions[n === null ? r.sessions.length - 1 : n];
     return s && s.calls.some((c) => /Initialize$/.test(c.fn));
   }, session, { timeout });
-  const h = frame.getByRole('heading', { level: 1 });
-  for (const end = Date.now() + timeout; ;) {
-    if ((await h.count().catch(() => 0)) === 1) return;
-    if (Date.now() > end) throw new Error(`the module in ${frame.url()} never showed one page (level-1 headings: ${await h.count().catch(() => '?')})`);
-    await page.waitForTimeout(25);
-  }
+  await onePage(frame, timeout);
 }
 
 /** The learner leaves: the LMS navigates the SCO frame away (pagehide in the SCO), as Moodle does
@@ -47,7 +43,16 @@ export async function leave(page, { wait = 800 } = {}) {
 
 export const next = (page) => page.evaluate(() => window.__lmsControl.next());
 export const failWrites = (page, spec) => page.evaluate((s) => window.__lmsControl.fail(s), spec);
-export const reloadSco = (page, opts = {}) => page.evaluate((o) => window.__lmsControl.reload(o), opts);
+/** Reloads the SCO frame (as F5 in it would); resolves once a new document has loaded there.
+ *  `terminate: false`: the unloading page's LMSFinish/Terminate is lost (see harness/player.js). */
+export async function reloadSco(page, frame, opts = {}) {
+  await frame.evaluate(() => { window.__beforeReload = true; });
+  await page.evaluate((o) => window.__lmsControl.reload(o), opts);
+  await frame.waitForFunction(() => !window.__beforeReload && document.readyState === 'complete', null, { timeout: 10_000, polling: 50 });
+}
+
+/** How many times the SCO has called Initialize in this player (all sessions). */
+export const initCalls = (rec) => rec.sessions.reduce((n, s) => n + s.calls.filter((c) => /Initialize$/.test(c.fn)).length, 0);
 
 /** The SCO ids of the package in organization order, and the session records. */
 export const sessions = (rec) => rec.sessions;

@@ -53,6 +53,7 @@ before(async () => {
   }
   env.srv = await startServer(pk);
   env.browser = await launchBrowser();
+  env.ctx = await newContext(env.browser);   // one context: a page per launch is enough here
 });
 after(async () => {
   await env.browser?.close();
@@ -72,11 +73,10 @@ function api(frame, v12, calls) {
 }
 
 async function open(version, pkg, opts = {}) {
-  const ctx = await newContext(env.browser);
-  const s = await openMoodle(ctx, env.srv.origin, { version, pkg, ready: false, ...opts });
+  const s = await openMoodle(env.ctx, env.srv.origin, { version, pkg, ready: false, ...opts });
   await s.frame.waitForURL(/one\.html|two\.html/);
   await s.frame.waitForLoadState();
-  return { ctx, ...s };
+  return { ctx: { close: () => s.page.close() }, ...s };
 }
 
 test('1.2 mastery score overrides status at LMSFinish (not at LMSCommit): 50 with mastery 80 → failed, 85 → passed; mastery=0 keeps completed', T, async () => {
@@ -252,9 +252,7 @@ test('reload of the SCO frame: 2004 Initialize after the page\'s Terminate → 1
         a[n12 ? 'LMSSetValue' : 'SetValue'](n12 ? 'cmi.suspend_data' : 'cmi.suspend_data', 'before reload');
         window.addEventListener('pagehide', () => a[n12 ? 'LMSFinish' : 'Terminate'](''));
       }, [v12]);
-      await reloadSco(s.page, { terminate });
-      await s.frame.waitForLoadState();
-      await s.page.waitForTimeout(100);
+      await reloadSco(s.page, s.frame, { terminate });
       const r = await api(s.frame, v12, [[v12 ? 'LMSInitialize' : 'Initialize', '']]);
       assert.deepEqual(r[0], want, `${version} reload, terminate=${terminate}`);
       const rec = await lms(s.page);
