@@ -209,7 +209,7 @@ test('flaky LMS: after N accepted writes, SetValue and Commit are refused (1.2: 
 });
 
 test('2004 multi-SCO: after Terminate with adl.nav.request=continue, SCO 2 loads in the same frame; the terminated API answers Initialize with 104 until a fresh one is installed (staleapi)', T, async () => {
-  const s = await open('2004', 'two04', { params: { staleapi: '300' } });
+  const s = await open('2004', 'two04', { params: { staleapi: '1500' } });   // wide enough for a slow machine
   try {
     const r = await api(s.frame, false, [['Initialize', ''], ['GetValue', 'cmi.scaled_passing_score'], ['SetValue', 'cmi.score.scaled', '0.5'],
       ['GetValue', 'cmi.success_status'], ['SetValue', 'cmi.exit', 'normal'], ['SetValue', 'adl.nav.request', 'continue'], ['Terminate', '']]);
