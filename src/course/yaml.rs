@@ -55,7 +55,7 @@ impl Embedded {
             Ok(value) => return Ok(value),
             Err(e) => e,
         };
-        let mut all = Diagnostics::from(self.diagnose(first.without_snippet(), what));
+        let mut all = Diagnostics::from(self.diagnose(first.without_snippet(), what, text));
         let mut repaired = text.to_owned();
         let mut blanked: Vec<(String, usize)> = Vec::new();
         let mut error = first;
@@ -86,7 +86,7 @@ impl Embedded {
                     .iter()
                     .any(|(key, _)| key == field || did_you_mean(key, [*field]).is_some());
                 if !misspelt {
-                    all.push(self.diagnose(e, what));
+                    all.push(self.diagnose(e, what, text));
                 }
                 break;
             }
@@ -96,12 +96,13 @@ impl Embedded {
             if on_blanked || matches!(e, Error::Eof { .. }) {
                 break;
             }
-            all.push(self.diagnose(e, what));
+            all.push(self.diagnose(e, what, text));
         }
         Err(all.sorted())
     }
 
-    fn diagnose(&self, err: &Error, what: &str) -> Diagnostic {
+    /// The diagnostic of a parser error in `text` (the document).
+    fn diagnose(&self, err: &Error, what: &str, text: &str) -> Diagnostic {
         let at = |d: Diagnostic| match err.location() {
             Some(loc) => d.at(self.locate(&loc)),
             None => d.at(Location::file_start(&self.file)),
@@ -140,6 +141,22 @@ impl Embedded {
             ))
             .label(format!("`{field}` needed here"))
             .hint(format!("add `{field}: …`; see docs/course-format.md")),
+            Error::InvalidScalar { ty, location } => {
+                let key = Entry::at(text, location.line() as usize, location.column() as usize);
+                match (key, scalar_kind(ty)) {
+                    (Some(key), Some((kind, hint))) => at(Diagnostic::error(
+                        "yaml",
+                        format!("invalid {what}: `{}` takes {kind}", key.key),
+                    ))
+                    .label(format!("not {kind}"))
+                    .hint(hint),
+                    _ => at(Diagnostic::error(
+                        "yaml",
+                        format!("invalid {what}: invalid {ty}"),
+                    ))
+                    .hint("check the indentation and the value's type; see docs/course-format.md"),
+                }
+            }
             other => {
                 let message = strip_position(&other.to_string());
                 at(Diagnostic::error(
@@ -249,6 +266,21 @@ fn key_of(line: &str) -> Option<(String, usize)> {
     Some((key.to_owned(), column))
 }
 
+/// What a value of the parser's scalar type `ty` is, and how to write one: an author who wrote
+/// `retake: maybe` needs to read "`retake` takes `true` or `false`", not the name of a Rust type.
+fn scalar_kind(ty: &str) -> Option<(&'static str, &'static str)> {
+    let whole = "write a number such as `3`, without quotes or units";
+    match ty {
+        "boolean" | "bool" => Some((
+            "`true` or `false`",
+            "write `true` or `false`, without quotes",
+        )),
+        "u8" | "u16" | "u32" | "u64" | "usize" => Some(("a whole number, 0 or more", whole)),
+        "i8" | "i16" | "i32" | "i64" | "isize" => Some(("a whole number", whole)),
+        _ => None,
+    }
+}
+
 /// The parser puts its own (document-relative, so misleading) position into some messages.
 fn strip_position(message: &str) -> String {
     match message.find(" at line ") {
@@ -323,6 +355,24 @@ mod tests {
         let loc = e.of(&t.id);
         assert_eq!(loc.line_col(), (4, 9));
         assert_eq!(&loc.file.text[loc.span], "abc");
+    }
+
+    #[test]
+    fn type_errors_name_the_key_and_what_it_takes() {
+        let e = embedded("x\n```\n    id: a\n    mastery_score: -3\n");
+        let d = e
+            .parse::<T>("id: a\nmastery_score: -3\n", "the block")
+            .unwrap_err();
+        let d = d.iter().next().unwrap();
+        assert_eq!(d.location.as_ref().unwrap().line_col(), (4, 20));
+        assert_eq!(
+            d.message,
+            "invalid the block: `mastery_score` takes a whole number, 0 or more"
+        );
+        assert_eq!(
+            d.hints,
+            ["write a number such as `3`, without quotes or units"]
+        );
     }
 
     #[test]
