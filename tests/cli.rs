@@ -750,3 +750,173 @@ fn too_many_text_fields_for_scorm12_is_a_warning_at_the_block() {
     let err = stderr(&c.lmspack(&["check", "course"]).success());
     assert!(!err.contains("text-budget"), "{err}");
 }
+
+#[test]
+fn answer_rules_out_of_range_are_refused_at_the_value() {
+    let c = Course::new();
+    c.edit(
+        "course/01-first/module.yaml",
+        "completion: both\n",
+        "completion: both\nattempts_per_question: 0\n",
+    );
+    content_error(
+        &c,
+        "course/01-first/module.yaml:8:24",
+        &["out-of-range", "attempts_per_question 0", "1–10"],
+    );
+    let c = Course::new();
+    c.edit(
+        "course/course.yaml",
+        "modules:",
+        "attempts_per_question: 11\nmodules:",
+    );
+    content_error(
+        &c,
+        "course/course.yaml:8:24",
+        &["out-of-range", "attempts_per_question 11", "1–10"],
+    );
+}
+
+#[test]
+fn answer_rules_of_the_wrong_kind_are_refused_with_what_they_take() {
+    let c = Course::new();
+    c.edit("course/course.yaml", "modules:", "review: all\nmodules:");
+    content_error(
+        &c,
+        "course/course.yaml:8:9",
+        &["bad-value", "`all`", "allowed: answers, feedback, none"],
+    );
+    let c = Course::new();
+    c.edit(
+        "course/01-first/module.yaml",
+        "completion: both\n",
+        "completion: both\nreview: answer\nretake: maybe\nshuffle: 2\nattempts_per_question: two\n",
+    );
+    let err = stderr(&c.build().code(1));
+    for needle in [
+        "course/01-first/module.yaml:8:9",
+        "did you mean `answers`?",
+        "course/01-first/module.yaml:9:9",
+        "`retake` takes `true` or `false`",
+        "course/01-first/module.yaml:10:10",
+        "`shuffle` takes `true` or `false`",
+        "course/01-first/module.yaml:11:24",
+        "`attempts_per_question` takes a whole number",
+        "4 error(s)",
+    ] {
+        assert!(err.contains(needle), "expected {needle} in:\n{err}");
+    }
+}
+
+#[test]
+fn retries_without_a_verdict_are_refused() {
+    // Set in one file.
+    let c = Course::new();
+    c.edit(
+        "course/01-first/module.yaml",
+        "completion: both\n",
+        "completion: both\nreview: none\nattempts_per_question: 2\n",
+    );
+    content_error(
+        &c,
+        "course/01-first/module.yaml:9:24",
+        &["bad-combination", "review: none", "review: feedback"],
+    );
+    // The module's `review: none` meets the course's attempts: reported at the module's key.
+    let c = Course::new();
+    c.edit(
+        "course/course.yaml",
+        "modules:",
+        "attempts_per_question: 2\nmodules:",
+    )
+    .edit(
+        "course/01-first/module.yaml",
+        "completion: both\n",
+        "completion: both\nreview: none\n",
+    );
+    content_error(&c, "course/01-first/module.yaml:8:9", &["bad-combination"]);
+    // The module puts it right: no error.
+    let c = Course::new();
+    c.edit(
+        "course/course.yaml",
+        "modules:",
+        "review: none\nattempts_per_question: 1\nmodules:",
+    )
+    .edit(
+        "course/01-first/module.yaml",
+        "completion: both\n",
+        "completion: both\nreview: feedback\nattempts_per_question: 3\n",
+    );
+    c.build().success();
+}
+
+#[test]
+fn shuffle_is_a_key_of_the_choice_questions_only() {
+    let c = Course::new();
+    c.edit(
+        "course/01-first/pages/quiz.md",
+        "answer: true\n",
+        "answer: true\nshuffle: false\n",
+    );
+    content_error(
+        &c,
+        "course/01-first/pages/quiz.md:20:1",
+        &["unknown key `shuffle`", "single-choice and multiple-choice"],
+    );
+    let c = Course::new();
+    c.edit(
+        "course/01-first/pages/quiz.md",
+        "prompt: Pick the right one.\n",
+        "prompt: Pick the right one.\nshuffle: false\n",
+    );
+    c.build().success();
+}
+
+#[test]
+fn an_option_that_points_at_the_others_warns_when_shuffled() {
+    let c = Course::new();
+    c.edit(
+        "course/01-first/pages/quiz.md",
+        "  - text: Wrong\n",
+        "  - text: Wrong\n  - text: None of the above\n",
+    );
+    let err = stderr(&c.lmspack(&["check", "course"]).success());
+    assert!(
+        err.contains("warning[shuffled-reference]")
+            && err.contains("course/01-first/pages/quiz.md:11:3")
+            && err.contains("add `shuffle: false`"),
+        "{err}"
+    );
+    c.edit(
+        "course/01-first/pages/quiz.md",
+        "prompt: Pick the right one.\n",
+        "prompt: Pick the right one.\nshuffle: false\n",
+    );
+    let err = stderr(&c.lmspack(&["check", "course"]).success());
+    assert!(!err.contains("shuffled-reference"), "{err}");
+}
+
+#[test]
+fn the_schema_documents_the_answer_rules_in_both_files() {
+    let c = Course::new();
+    let a = c.lmspack(&["schema"]).success();
+    let v: serde_json::Value = serde_json::from_slice(&a.get_output().stdout).unwrap();
+    for file in ["course.yaml", "module.yaml"] {
+        let props = &v[file]["properties"];
+        for key in ["review", "attempts_per_question", "retake", "shuffle"] {
+            assert!(
+                props[key]["description"]
+                    .as_str()
+                    .is_some_and(|d| !d.is_empty()),
+                "{file}: {key}: {}",
+                props[key]
+            );
+        }
+        assert_eq!(props["attempts_per_question"]["minimum"], 1, "{file}");
+        assert_eq!(props["attempts_per_question"]["maximum"], 10, "{file}");
+    }
+    let text = v.to_string();
+    for value in ["answers", "feedback", "none"] {
+        assert!(text.contains(&format!("\"{value}\"")), "{value}");
+    }
+}

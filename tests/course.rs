@@ -138,8 +138,8 @@ fn every_question_teaches_through_its_feedback() {
                 m.id,
                 q.id
             );
-            if let QuestionKind::SingleChoice { options }
-            | QuestionKind::MultipleChoice { options } = &q.kind
+            if let QuestionKind::SingleChoice { options, .. }
+            | QuestionKind::MultipleChoice { options, .. } = &q.kind
             {
                 for (i, o) in options.iter().enumerate() {
                     assert!(
@@ -170,10 +170,10 @@ fn the_longest_option_does_not_give_the_answer_away() {
     for m in &course.modules {
         for q in m.questions() {
             let (options, list, longest) = match &q.kind {
-                QuestionKind::SingleChoice { options } => {
+                QuestionKind::SingleChoice { options, .. } => {
                     (options, &mut single, &mut single_longest)
                 }
-                QuestionKind::MultipleChoice { options } => {
+                QuestionKind::MultipleChoice { options, .. } => {
                     (options, &mut multiple, &mut multiple_longest)
                 }
                 _ => continue,

@@ -74,7 +74,12 @@ fn manifests_of_the_fixtures_match_their_snapshots() {
 
 #[test]
 fn everything_built_from_course_and_fixtures_is_valid() {
-    for dir in ["course", "fixtures/minimal", "fixtures/every-block"] {
+    for dir in [
+        "course",
+        "fixtures/minimal",
+        "fixtures/every-block",
+        "fixtures/answer-rules",
+    ] {
         let course = load(dir);
         for (name, tree) in every_package(&course) {
             let problems = target_of(&name).check(&tree);

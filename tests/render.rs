@@ -398,3 +398,111 @@ fn minimal() {
         assert!(text(&f, "lmspack/lmspack.css").starts_with(":root{--brand:#"));
     }
 }
+
+/// The data block of module `index` of `course`.
+fn module_data(course: &Course, index: usize, api: Api) -> Value {
+    let f = module_files(course, &course.modules[index], api).expect("renders");
+    data(text(&f, "index.html"))
+}
+
+#[test]
+fn data_block_has_the_answer_rules_and_the_cover() {
+    let course = load("answer-rules");
+    for api in APIS {
+        // Module 1 takes course.yaml's rules; module 2 sets its own.
+        let inherits = module_data(&course, 0, api);
+        assert_eq!(inherits["review"], "feedback");
+        assert_eq!(inherits["attempts"], 3);
+        assert_eq!(inherits["retake"], false);
+        assert_eq!(inherits["duration"], 10);
+        assert_eq!(
+            inherits["objectives"],
+            serde_json::json!(["Keep the course's rules.", "Say so in the data block."])
+        );
+        let shuffles = |d: &Value| -> Vec<(String, bool)> {
+            d["questions"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|q| {
+                    (
+                        q["id"].as_str().unwrap().to_owned(),
+                        q["shuffle"].as_bool().unwrap(),
+                    )
+                })
+                .collect()
+        };
+        assert_eq!(
+            shuffles(&inherits),
+            [
+                ("ar-inherited-single".to_owned(), false),
+                ("ar-inherited-own-shuffle".to_owned(), true)
+            ],
+            "course.yaml's `shuffle: false`, and a question's own `shuffle: true`"
+        );
+
+        let overrides = module_data(&course, 1, api);
+        assert_eq!(overrides["review"], "answers");
+        assert_eq!(overrides["attempts"], 1);
+        assert_eq!(overrides["retake"], true);
+        assert_eq!(overrides["duration"], 20);
+        assert_eq!(
+            overrides["objectives"],
+            serde_json::json!(["Use the module's own rules."])
+        );
+        let expected: Vec<(String, bool)> = [
+            ("ar-single", true),
+            ("ar-multiple", true),
+            ("ar-all-of-the-above", false),
+            ("ar-true-false", false),
+            ("ar-practice", true),
+            ("ar-likert", false),
+        ]
+        .into_iter()
+        .map(|(id, s)| (id.to_owned(), s))
+        .collect();
+        assert_eq!(
+            shuffles(&overrides),
+            expected,
+            "only choice questions shuffle"
+        );
+        // What the runtime needs to reveal the right answer.
+        let q = |id: &str| {
+            overrides["questions"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .find(|q| q["id"] == id)
+                .unwrap()
+                .clone()
+        };
+        assert_eq!(q("ar-all-of-the-above")["correct"], serde_json::json!([2]));
+        assert_eq!(q("ar-true-false")["answer"], true);
+    }
+}
+
+#[test]
+fn the_answer_rules_default_when_no_file_sets_them() {
+    let course = load("minimal");
+    for api in APIS {
+        let d = module_data(&course, 0, api);
+        assert_eq!(d["review"], "answers");
+        assert_eq!(d["attempts"], 1);
+        assert_eq!(d["retake"], true);
+        assert_eq!(d["duration"], 5);
+        assert_eq!(d["objectives"], serde_json::json!(["Answer one question."]));
+        assert_eq!(d["questions"][0]["shuffle"], true);
+    }
+}
+
+#[test]
+fn data_blocks_of_the_answer_rules_fixture_match_their_snapshots() {
+    let course = load("answer-rules");
+    for (i, m) in course.modules.iter().enumerate() {
+        let d = module_data(&course, i, Api::Scorm2004);
+        insta::assert_snapshot!(
+            format!("data-{}", m.id),
+            serde_json::to_string_pretty(&d).unwrap()
+        );
+    }
+}

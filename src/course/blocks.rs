@@ -14,12 +14,14 @@ pub struct DeclaredId {
     pub at: Location,
 }
 
-/// Parse and check one block. Problems go to `cx.diagnostics`; `None` when the block is unusable.
+/// Parse and check one block of a module whose answer rules are `rules`. Problems go to
+/// `cx.diagnostics`; `None` when the block is unusable.
 pub fn block(
     kind: &str,
     yaml: &str,
     doc: &Embedded,
     fence: &Location,
+    rules: &AnswerRules,
     cx: &mut Context,
     ids: &mut Vec<DeclaredId>,
 ) -> Option<Block> {
@@ -27,6 +29,7 @@ pub fn block(
     let mut b = Builder {
         doc,
         fence,
+        rules,
         cx,
         ids,
     };
@@ -184,6 +187,7 @@ fn suggest_id(yaml: &str, kind: &str) -> String {
 struct Builder<'b, 'c> {
     doc: &'b Embedded,
     fence: &'b Location,
+    rules: &'b AnswerRules,
     cx: &'b mut Context<'c>,
     ids: &'b mut Vec<DeclaredId>,
 }
@@ -193,7 +197,9 @@ impl Builder<'_, '_> {
         match self.doc.parse::<T>(yaml, what) {
             Ok(t) => Some(t),
             Err(d) => {
-                self.cx.diagnostics.extend(d);
+                self.cx
+                    .diagnostics
+                    .extend(d.into_iter().map(explain_shuffle_elsewhere).collect());
                 None
             }
         }
@@ -314,6 +320,33 @@ impl Builder<'_, '_> {
             .collect()
     }
 
+    /// Whether a choice question's options are shuffled: its own `shuffle`, else the module's.
+    /// An option that points at the others ("All of the above") only reads right in the order
+    /// written, so shuffling one is warned about at the options.
+    fn shuffle(&mut self, own: Option<bool>, options: &Spanned<Vec<raw::ChoiceOption>>) -> bool {
+        let shuffle = own.unwrap_or(self.rules.shuffle);
+        if let Some(o) = options
+            .value
+            .iter()
+            .find(|o| shuffle && points_at_other_options(&o.text))
+        {
+            let at = self.doc.of(options);
+            self.cx.diagnostics.push(
+                Diagnostic::warning(
+                    "shuffled-reference",
+                    format!(
+                        "option `{}` refers to the other options, but the options are shuffled",
+                        o.text.trim()
+                    ),
+                )
+                .at(at)
+                .label("shown in a different order to each learner")
+                .hint("add `shuffle: false` to the question to keep the order written"),
+            );
+        }
+        shuffle
+    }
+
     fn single(&mut self, r: raw::SingleChoice) -> Option<Block> {
         let ok = self.count(&r.options, 2, 10, "options");
         let correct = r.options.value.iter().filter(|o| o.correct).count();
@@ -332,13 +365,14 @@ impl Builder<'_, '_> {
             return None;
         }
         let options = self.choices(&r.options);
+        let shuffle = self.shuffle(r.shuffle, &r.options);
         self.question(
             r.id,
             &r.prompt,
             r.feedback,
             r.weight,
             r.scored,
-            QuestionKind::SingleChoice { options },
+            QuestionKind::SingleChoice { options, shuffle },
         )
     }
 
@@ -358,13 +392,14 @@ impl Builder<'_, '_> {
             return None;
         }
         let options = self.choices(&r.options);
+        let shuffle = self.shuffle(r.shuffle, &r.options);
         self.question(
             r.id,
             &r.prompt,
             r.feedback,
             r.weight,
             r.scored,
-            QuestionKind::MultipleChoice { options },
+            QuestionKind::MultipleChoice { options, shuffle },
         )
     }
 
@@ -736,6 +771,30 @@ impl Builder<'_, '_> {
             body: self.md(&r.body, &at),
         }))
     }
+}
+
+/// `shuffle` on a block other than the choice questions is an unknown key like any other, but the
+/// author meant something by it: say where it applies instead of listing the block's keys.
+fn explain_shuffle_elsewhere(d: Diagnostic) -> Diagnostic {
+    if d.code != "unknown-key" || !d.message.starts_with("unknown key `shuffle` ") {
+        return d;
+    }
+    Diagnostic {
+        hints: vec![
+            "`shuffle` is a key of single-choice and multiple-choice questions only: true-false and likert keep their natural order, and matching and sequencing are always shown in one fixed mixed order".into(),
+            "remove `shuffle` here".into(),
+        ],
+        ..d
+    }
+}
+
+/// Whether an option's text only makes sense in its place among the others: "All of the above",
+/// "None of the options below"…
+fn points_at_other_options(text: &str) -> bool {
+    let text = text.to_lowercase();
+    ["the above", "the below", "options above", "options below"]
+        .iter()
+        .any(|p| text.contains(p))
 }
 
 /// A fixed permutation of `0..n` derived from `seed`, never the identity (so a sequencing question

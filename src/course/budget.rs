@@ -77,8 +77,10 @@ pub fn worst(module: &Module) -> Worst {
     for block in module.blocks() {
         match block {
             Block::Question(q) => a.push(match &q.kind {
-                QuestionKind::SingleChoice { options } => digits(options.len().saturating_sub(1)),
-                QuestionKind::MultipleChoice { options } => list(0..options.len()),
+                QuestionKind::SingleChoice { options, .. } => {
+                    digits(options.len().saturating_sub(1))
+                }
+                QuestionKind::MultipleChoice { options, .. } => list(0..options.len()),
                 QuestionKind::TrueFalse { .. } => 1,
                 QuestionKind::FillIn { answers, .. } => 2 + 2 * fill_in_max(answers),
                 QuestionKind::Matching { pairs } => list(std::iter::repeat_n(
@@ -173,12 +175,14 @@ mod tests {
                 "q1",
                 QuestionKind::SingleChoice {
                     options: options(12),
+                    shuffle: true,
                 },
             ),
             question(
                 "q2",
                 QuestionKind::MultipleChoice {
                     options: options(11),
+                    shuffle: true,
                 },
             ),
             question("q3", QuestionKind::TrueFalse { answer: true }),
@@ -261,6 +265,7 @@ mod tests {
             objectives: vec!["o".into()],
             mastery_score: 80,
             completion: Completion::Pages,
+            answer_rules: AnswerRules::default(),
             pages: (0..pages)
                 .map(|i| Page {
                     id: slug(&format!("p{i}")),
@@ -287,8 +292,8 @@ mod tests {
         for block in m.blocks() {
             let value = match block {
                 Block::Question(q) => match &q.kind {
-                    QuestionKind::SingleChoice { options } => json!(options.len() - 1),
-                    QuestionKind::MultipleChoice { options } => {
+                    QuestionKind::SingleChoice { options, .. } => json!(options.len() - 1),
+                    QuestionKind::MultipleChoice { options, .. } => {
                         json!((0..options.len()).collect::<Vec<_>>())
                     }
                     QuestionKind::TrueFalse { .. } => json!(1),

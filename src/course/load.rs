@@ -168,6 +168,13 @@ impl Loader<'_> {
                 "list the module folders in course order",
             );
         }
+        let course_keys = raw::AnswerKeys {
+            review: raw.review,
+            attempts_per_question: raw.attempts_per_question,
+            retake: raw.retake,
+            shuffle: raw.shuffle,
+        };
+        let answer_rules = self.answer_rules(&doc, course_keys, AnswerRules::default());
         let theme = self.theme(&doc, raw.theme);
         let cmi5_blocks = raw.xapi.as_ref().is_some_and(|x| x.cmi5_blocks);
         let activity_base = self.activity_base(&doc, raw.xapi);
@@ -182,7 +189,8 @@ impl Loader<'_> {
         let mut module_ids: Vec<(Slug, Location)> = Vec::new();
         for folder in &raw.modules {
             let at = doc.of(folder);
-            let Some(module) = self.module(folder, &at) else {
+            let defaults = answer_rules.unwrap_or_default();
+            let Some(module) = self.module(folder, &at, defaults) else {
                 continue;
             };
             let here = module.1;
@@ -207,6 +215,7 @@ impl Loader<'_> {
                 self.text_budget(m);
             }
         }
+        answer_rules?;
         Some(Course {
             id: id?,
             title: raw.title,
@@ -222,6 +231,80 @@ impl Loader<'_> {
             cmi5_blocks,
             modules,
         })
+    }
+
+    /// The answer rules of course.yaml or of a module.yaml: each key given in `keys`, else the
+    /// value `inherited` (the defaults, or the course's). `None` when a value is refused
+    /// (reported).
+    fn answer_rules(
+        &mut self,
+        doc: &Embedded,
+        keys: raw::AnswerKeys,
+        inherited: AnswerRules,
+    ) -> Option<AnswerRules> {
+        let attempts = match &keys.attempts_per_question {
+            None => inherited.attempts,
+            Some(n) => self.attempts(doc, n)?,
+        };
+        let rules = AnswerRules {
+            review: keys.review.as_ref().map_or(inherited.review, |r| r.value),
+            attempts,
+            retake: keys.retake.unwrap_or(inherited.retake),
+            shuffle: keys.shuffle.unwrap_or(inherited.shuffle),
+        };
+        self.retries_have_a_verdict(doc, &keys, rules)
+            .then_some(rules)
+    }
+
+    /// `attempts_per_question`: 1–[`Attempts::MAX`].
+    fn attempts(&mut self, doc: &Embedded, n: &serde_saphyr::Spanned<u32>) -> Option<Attempts> {
+        let attempts = Attempts::new(n.value);
+        if attempts.is_none() {
+            self.error(
+                doc.of(n),
+                "out-of-range",
+                format!("attempts_per_question {} is out of range", n.value),
+                format!(
+                    "a scored question can be checked 1–{} times before it locks; 1 (the default) locks it after the first check",
+                    Attempts::MAX
+                ),
+            );
+        }
+        attempts
+    }
+
+    /// More than one check per question only makes sense when the learner is told whether the
+    /// answer is right: with `review: none` a second check is a blind guess (and the runtime
+    /// would give the verdict away by offering it only after a wrong answer). The clash is
+    /// reported at this file's own key; one made only of inherited values is the course's, and
+    /// reported there.
+    fn retries_have_a_verdict(
+        &mut self,
+        doc: &Embedded,
+        keys: &raw::AnswerKeys,
+        rules: AnswerRules,
+    ) -> bool {
+        if rules.review != Review::None || rules.attempts == Attempts::ONE {
+            return true;
+        }
+        let here = keys
+            .attempts_per_question
+            .as_ref()
+            .map(|n| doc.of(n))
+            .or_else(|| keys.review.as_ref().map(|r| doc.of(r)));
+        let Some(at) = here else {
+            return true;
+        };
+        self.error(
+            at,
+            "bad-combination",
+            format!(
+                "`attempts_per_question: {}` with `review: none`: learners are not told whether an answer is right, so they cannot know whether to check it again",
+                rules.attempts.get()
+            ),
+            "use `review: feedback` or `review: answers` to allow more than one check, or keep `attempts_per_question: 1` with `review: none`",
+        );
+        false
     }
 
     /// `xapi.activity_base`: an absolute IRI (scheme, `:`, no white space) without a query or a
@@ -313,11 +396,13 @@ impl Loader<'_> {
         Some(Theme { colour, logo })
     }
 
-    /// Load one module; returns it with the location of its id.
+    /// Load one module, its answer rules defaulting to `defaults` (the course's); returns it
+    /// with the location of its id.
     fn module(
         &mut self,
         folder: &serde_saphyr::Spanned<String>,
         at: &Location,
+        defaults: AnswerRules,
     ) -> Option<(Module, Location)> {
         let Some(dir_rel) = markdown::normalize(&folder.value).filter(|d| !d.contains('/')) else {
             self.error(
@@ -360,6 +445,13 @@ impl Loader<'_> {
         let raw: raw::ModuleFile = self.parse(&doc, &file.text, "module.yaml")?;
         let id_at = doc.of(&raw.id);
         let id = self.slug(&doc, &raw.id);
+        let module_keys = raw::AnswerKeys {
+            review: raw.review,
+            attempts_per_question: raw.attempts_per_question,
+            retake: raw.retake,
+            shuffle: raw.shuffle,
+        };
+        let answer_rules = self.answer_rules(&doc, module_keys, defaults);
         if !(1..=600).contains(&raw.duration.value) {
             self.error(
                 doc.of(&raw.duration),
@@ -398,7 +490,8 @@ impl Loader<'_> {
         let mut page_ids: Vec<(Slug, Location)> = Vec::new();
         for entry in &raw.pages {
             let entry_at = doc.of(entry);
-            let Some(page) = self.page(&dir_rel, entry, &entry_at, &mut assets) else {
+            let rules = answer_rules.unwrap_or(defaults);
+            let Some(page) = self.page(&dir_rel, entry, &entry_at, &rules, &mut assets) else {
                 continue;
             };
             if let Some((_, first)) = page_ids.iter().find(|(p, _)| *p == page.0.id) {
@@ -427,6 +520,7 @@ impl Loader<'_> {
                 .ok()
                 .filter(|m| *m <= 100)?,
             completion: raw.completion,
+            answer_rules: answer_rules?,
             pages,
             assets: assets.into_values().collect(),
         };
@@ -446,11 +540,13 @@ impl Loader<'_> {
         Some((module, id_at))
     }
 
+    /// Load one page of a module whose answer rules are `rules`.
     fn page(
         &mut self,
         dir_rel: &str,
         entry: &serde_saphyr::Spanned<String>,
         at: &Location,
+        rules: &AnswerRules,
         assets: &mut BTreeMap<String, Asset>,
     ) -> Option<(Page, Location)> {
         let Some(rel) = markdown::normalize(&format!("{dir_rel}/{}", entry.value))
@@ -526,9 +622,15 @@ impl Loader<'_> {
                         line_offset,
                         column_offset,
                     };
-                    if let Some(b) =
-                        blocks::block(&kind, &yaml, &doc, &fence, &mut cx, &mut self.block_ids)
-                    {
+                    if let Some(b) = blocks::block(
+                        &kind,
+                        &yaml,
+                        &doc,
+                        &fence,
+                        rules,
+                        &mut cx,
+                        &mut self.block_ids,
+                    ) {
                         content.push(Segment::Block(b));
                     }
                 }

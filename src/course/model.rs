@@ -7,7 +7,7 @@ use serde::Serialize;
 use std::fmt;
 use std::path::PathBuf;
 
-pub use super::raw::{CalloutStyle, Completion, Outcome};
+pub use super::raw::{CalloutStyle, Completion, Outcome, Review};
 
 /// Rendered, safe HTML (from Markdown with raw HTML refused and URLs checked).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
@@ -67,6 +67,59 @@ impl fmt::Display for Slug {
     }
 }
 
+/// How many times a scored question can be checked before it locks: 1–10. Constructed only
+/// through [`Attempts::new`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(transparent)]
+pub struct Attempts(u8);
+
+impl Attempts {
+    /// One check, then the question locks: the default.
+    pub const ONE: Self = Self(1);
+    /// Ten checks already let a learner try every option of the largest single-choice question;
+    /// more would add nothing but characters to `suspend_data`, where the checks made are kept.
+    pub const MAX: u8 = 10;
+
+    pub fn new(n: u32) -> Option<Self> {
+        u8::try_from(n)
+            .ok()
+            .filter(|n| (1..=Self::MAX).contains(n))
+            .map(Self)
+    }
+
+    pub fn get(self) -> u8 {
+        self.0
+    }
+}
+
+/// What a learner may do with a module's questions: course.yaml's `review`,
+/// `attempts_per_question`, `retake` and `shuffle`, with the module's own values in their place.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+pub struct AnswerRules {
+    /// What is shown after Check.
+    pub review: Review,
+    /// Checks per scored question before it locks.
+    pub attempts: Attempts,
+    /// Whether the results page offers a new attempt at the module.
+    pub retake: bool,
+    /// Whether choice questions show their options in an order of each learner's own, per
+    /// attempt (questions can opt out; see [`QuestionKind::SingleChoice`]).
+    pub shuffle: bool,
+}
+
+impl Default for AnswerRules {
+    /// The defaults of docs/course-format.md: the right answer shown, one check, retakes
+    /// allowed, options shuffled.
+    fn default() -> Self {
+        Self {
+            review: Review::Answers,
+            attempts: Attempts::ONE,
+            retake: true,
+            shuffle: true,
+        }
+    }
+}
+
 #[derive(Debug, Serialize)]
 pub struct Course {
     pub id: Slug,
@@ -122,6 +175,8 @@ pub struct Module {
     /// 0–100.
     pub mastery_score: u8,
     pub completion: Completion,
+    /// Review, attempts, retake and shuffle, the course's defaults resolved.
+    pub answer_rules: AnswerRules,
     pub pages: Vec<Page>,
     /// Every file the pages reference, sorted by package path, no duplicates.
     pub assets: Vec<Asset>,
@@ -212,11 +267,15 @@ pub struct Question {
 #[derive(Debug, Serialize)]
 #[serde(tag = "type", rename_all = "kebab-case")]
 pub enum QuestionKind {
+    /// `shuffle`: the options are shown in an order of each learner's own, new for each attempt
+    /// (the module's `shuffle`, unless the question sets its own).
     SingleChoice {
         options: Vec<Choice>,
+        shuffle: bool,
     },
     MultipleChoice {
         options: Vec<Choice>,
+        shuffle: bool,
     },
     TrueFalse {
         answer: bool,
@@ -244,6 +303,16 @@ impl QuestionKind {
             QuestionKind::FillIn { .. } => "fill-in",
             QuestionKind::Matching { .. } => "matching",
             QuestionKind::Sequencing { .. } => "sequencing",
+        }
+    }
+
+    /// Whether the options are shown in an order of each learner's own: only ever for the choice
+    /// kinds (true-false and likert keep their natural order).
+    pub fn shuffled(&self) -> bool {
+        match self {
+            QuestionKind::SingleChoice { shuffle, .. }
+            | QuestionKind::MultipleChoice { shuffle, .. } => *shuffle,
+            _ => false,
         }
     }
 }
@@ -366,5 +435,14 @@ mod tests {
         }
         assert_eq!(Slug::suggest("What is a Vision?"), "what-is-a-vision");
         assert_eq!(Slug::suggest("!!!"), "item");
+    }
+
+    #[test]
+    fn attempts() {
+        assert_eq!(Attempts::new(1), Some(Attempts::ONE));
+        assert_eq!(Attempts::new(10).map(Attempts::get), Some(10));
+        for bad in [0, 11, 256, u32::MAX] {
+            assert_eq!(Attempts::new(bad), None, "{bad}");
+        }
     }
 }

@@ -38,6 +38,26 @@ pub struct CourseFile {
     /// xAPI (Tin Can) and cmi5 packages.
     #[serde(default)]
     pub xapi: Option<XapiFile>,
+    /// What a learner sees after checking a question, in every module that does not set its
+    /// own: `answers` (the verdict, the feedback and the right answer; the default), `feedback`
+    /// (the verdict and the feedback) or `none` (only that the answer was recorded).
+    #[serde(default)]
+    #[schemars(with = "Option<Review>")]
+    pub review: Option<Spanned<Review>>,
+    /// How many times a scored question can be checked before it locks, 1–10 (default 1), in
+    /// every module that does not set its own.
+    #[serde(default)]
+    #[schemars(with = "Option<u32>", range(min = 1, max = 10))]
+    pub attempts_per_question: Option<Spanned<u32>>,
+    /// Whether the results page offers "Start again", a new attempt at the module (default
+    /// `true`), in every module that does not set its own.
+    #[serde(default)]
+    pub retake: Option<bool>,
+    /// Whether the options of single-choice and multiple-choice questions are shown in an order
+    /// of each learner's own, new for each attempt (default `true`), in every module that does
+    /// not set its own. A question can turn it off with `shuffle: false`.
+    #[serde(default)]
+    pub shuffle: Option<bool>,
 }
 
 #[derive(Debug, Deserialize, JsonSchema)]
@@ -90,6 +110,49 @@ pub struct ModuleFile {
     /// Markdown pages relative to the module folder, in order.
     #[schemars(with = "Vec<String>")]
     pub pages: Vec<Spanned<String>>,
+    /// What a learner sees after checking a question: `answers` (the verdict, the feedback and
+    /// the right answer), `feedback` (the verdict and the feedback) or `none` (only that the
+    /// answer was recorded). Default: course.yaml's `review`, else `answers`.
+    #[serde(default)]
+    #[schemars(with = "Option<Review>")]
+    pub review: Option<Spanned<Review>>,
+    /// How many times a scored question can be checked before it locks, 1–10. Default:
+    /// course.yaml's `attempts_per_question`, else 1.
+    #[serde(default)]
+    #[schemars(with = "Option<u32>", range(min = 1, max = 10))]
+    pub attempts_per_question: Option<Spanned<u32>>,
+    /// Whether the results page offers "Start again", a new attempt at the module. Default:
+    /// course.yaml's `retake`, else `true`.
+    #[serde(default)]
+    pub retake: Option<bool>,
+    /// Whether the options of single-choice and multiple-choice questions are shown in an order
+    /// of each learner's own, new for each attempt. Default: course.yaml's `shuffle`, else
+    /// `true`. A question can turn it off with `shuffle: false`.
+    #[serde(default)]
+    pub shuffle: Option<bool>,
+}
+
+/// The answer-review keys course.yaml and module.yaml share, taken out of either file. They are
+/// written out in both structs because flattening would lose `deny_unknown_fields` and spans.
+#[derive(Debug, Default)]
+pub struct AnswerKeys {
+    pub review: Option<Spanned<Review>>,
+    pub attempts_per_question: Option<Spanned<u32>>,
+    pub retake: Option<bool>,
+    pub shuffle: Option<bool>,
+}
+
+/// What a learner sees after checking a question.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Deserialize, JsonSchema, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Review {
+    /// The verdict, the feedback, and the right answer once the question locks.
+    #[default]
+    Answers,
+    /// The verdict and the feedback; the right answer is not shown.
+    Feedback,
+    /// Only that the answer was recorded: no verdict, no feedback, no right answer.
+    None,
 }
 
 /// When a module counts as completed.
@@ -163,11 +226,25 @@ pub struct ChoiceOption {
 
 question!(
     /// One correct option.
-    SingleChoice { #[schemars(with = "Vec<ChoiceOption>")] options: Spanned<Vec<ChoiceOption>> }
+    SingleChoice {
+        #[schemars(with = "Vec<ChoiceOption>")]
+        options: Spanned<Vec<ChoiceOption>>,
+        /// `false` keeps the options in the order written (for "All of the above" and the like);
+        /// default: the module's `shuffle`.
+        #[serde(default)]
+        shuffle: Option<bool>,
+    }
 );
 question!(
     /// One or more correct options.
-    MultipleChoice { #[schemars(with = "Vec<ChoiceOption>")] options: Spanned<Vec<ChoiceOption>> }
+    MultipleChoice {
+        #[schemars(with = "Vec<ChoiceOption>")]
+        options: Spanned<Vec<ChoiceOption>>,
+        /// `false` keeps the options in the order written (for "All of the above" and the like);
+        /// default: the module's `shuffle`.
+        #[serde(default)]
+        shuffle: Option<bool>,
+    }
 );
 question!(TrueFalse { answer: bool });
 question!(FillIn {

@@ -18,6 +18,16 @@ struct Data<'a> {
     api: &'static str,
     mastery_score: u8,
     completion: Completion,
+    /// What the learner sees after Check: `answers`, `feedback` or `none`.
+    review: Review,
+    /// How many times a scored question can be checked before it locks, 1–10.
+    attempts: Attempts,
+    /// Whether the results page offers "Start again".
+    retake: bool,
+    /// Typical minutes to complete, and what the learner will be able to do: for the cover and
+    /// results pages.
+    duration: u32,
+    objectives: &'a [String],
     pages: Vec<&'a str>,
     questions: Vec<QuestionData<'a>>,
     blocks: Vec<BlockData<'a>>,
@@ -60,6 +70,10 @@ struct QuestionData<'a> {
     interaction: &'static str,
     weight: u32,
     scored: bool,
+    /// Whether the options are shown in an order of the learner's own, per attempt: only ever
+    /// `true` for single-choice and multiple-choice (interactions still report the author's
+    /// option indices).
+    shuffle: bool,
     /// Index of the page the question is on.
     page: usize,
     /// The prompt as plain text, at most 250 characters: for interaction descriptions.
@@ -116,6 +130,7 @@ pub fn json(course: &Course, module: &Module, api: Api) -> Result<String, String
                     interaction: "likert",
                     weight: 0,
                     scored: false,
+                    shuffle: false,
                     page,
                     text: truncate(&super::view::text_of(l.prompt.as_str())),
                     count: Some(l.scale.len()),
@@ -171,6 +186,11 @@ pub fn json(course: &Course, module: &Module, api: Api) -> Result<String, String
         api: api.name(),
         mastery_score: module.mastery_score,
         completion: module.completion,
+        review: module.answer_rules.review,
+        attempts: module.answer_rules.attempts,
+        retake: module.answer_rules.retake,
+        duration: module.duration,
+        objectives: &module.objectives,
         pages: module.pages.iter().map(|p| p.id.as_str()).collect(),
         xapi: matches!(api, Api::Xapi | Api::Cmi5).then(|| XapiData {
             course: crate::target::activity_iri(course, &[]),
@@ -213,6 +233,7 @@ fn question(q: &Question, page: usize) -> QuestionData<'_> {
         interaction: "",
         weight: q.weight,
         scored: q.scored,
+        shuffle: q.kind.shuffled(),
         page,
         text: truncate(&q.prompt_text),
         count: None,
@@ -224,7 +245,8 @@ fn question(q: &Question, page: usize) -> QuestionData<'_> {
         iri: None,
     };
     match &q.kind {
-        QuestionKind::SingleChoice { options } | QuestionKind::MultipleChoice { options } => {
+        QuestionKind::SingleChoice { options, .. }
+        | QuestionKind::MultipleChoice { options, .. } => {
             d.interaction = "choice";
             d.count = Some(options.len());
             d.correct = Some(

@@ -376,12 +376,12 @@ fn question(q: &Question, index: usize) -> QuestionView<'_> {
         feedback_incorrect: q.feedback_incorrect.as_ref().map(Html::as_str),
     };
     match &q.kind {
-        QuestionKind::SingleChoice { options } => {
+        QuestionKind::SingleChoice { options, .. } => {
             view.instruction = "Choose one answer.";
             view.input = Some("radio");
             view.options = choices(options);
         }
-        QuestionKind::MultipleChoice { options } => {
+        QuestionKind::MultipleChoice { options, .. } => {
             view.instruction = "Choose every answer that applies.";
             view.input = Some("checkbox");
             view.options = choices(options);

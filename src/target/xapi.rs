@@ -174,8 +174,8 @@ fn questions(w: &mut Writer, course: &Course, m: &Module) {
                 w.components("scale", &scale);
             }
             Block::Question(q) => match &q.kind {
-                QuestionKind::SingleChoice { options }
-                | QuestionKind::MultipleChoice { options } => {
+                QuestionKind::SingleChoice { options, .. }
+                | QuestionKind::MultipleChoice { options, .. } => {
                     w.x.leaf("interactionType", &[], "choice");
                     let correct: Vec<String> = options
                         .iter()
