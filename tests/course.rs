@@ -1,6 +1,8 @@
 //! The bundled course keeps the structure its brief asks for, so it cannot silently lose it.
 
-use lmspack::course::model::{Block, Html, Outcome, Provenance, QuestionKind};
+use lmspack::course::model::{
+    AnswerRules, Attempts, Block, Html, Outcome, Provenance, QuestionKind, Review,
+};
 use lmspack::course::{self, stats};
 use std::collections::BTreeSet;
 use std::path::Path;
@@ -203,4 +205,125 @@ fn the_longest_option_does_not_give_the_answer_away() {
             all.len()
         );
     }
+}
+
+/// Every piece of text of a page (prose, callouts, prompts…), lower-cased, tags left in: what a
+/// learner can read on it.
+fn page_text(page: &lmspack::course::model::Page) -> String {
+    fn strings(v: &serde_json::Value, out: &mut String) {
+        match v {
+            serde_json::Value::String(s) => {
+                out.push_str(&s.to_lowercase());
+                out.push('\n');
+            }
+            serde_json::Value::Array(a) => a.iter().for_each(|x| strings(x, out)),
+            serde_json::Value::Object(o) => o.values().for_each(|x| strings(x, out)),
+            _ => {}
+        }
+    }
+    let mut out = String::new();
+    strings(&serde_json::to_value(page).unwrap(), &mut out);
+    out
+}
+
+/// The promises about answering that a text may make only when the settings keep them.
+fn broken_promises(text: &str, rules: &AnswerRules, mastery_score: u8) -> Vec<String> {
+    let text = text.to_lowercase();
+    let mut broken = Vec::new();
+    let retries = [
+        "try again",
+        "another try",
+        "another go",
+        "retry",
+        "as many times",
+    ];
+    for claim in retries {
+        if text.contains(claim) && rules.attempts == Attempts::ONE {
+            broken.push(format!("says `{claim}` but attempts_per_question is 1"));
+        }
+    }
+    for claim in ["start again", "start the module again", "retake"] {
+        if text.contains(claim) && !rules.retake {
+            broken.push(format!("says `{claim}` but retake is false"));
+        }
+    }
+    if rules.review == Review::None {
+        for claim in ["feedback", "right answer"] {
+            if text.contains(claim) {
+                broken.push(format!("says `{claim}` but review is none"));
+            }
+        }
+    }
+    for (i, _) in text.match_indices('%') {
+        let digits: String = text[..i]
+            .chars()
+            .rev()
+            .take_while(char::is_ascii_digit)
+            .collect::<Vec<_>>()
+            .into_iter()
+            .rev()
+            .collect();
+        if !digits.is_empty() && digits != mastery_score.to_string() {
+            broken.push(format!(
+                "says {digits}% but mastery_score is {mastery_score}"
+            ));
+        }
+    }
+    broken
+}
+
+/// Welcome pages once said "you can try again" while every question locked after one check. The
+/// player now says how a module works from its settings; a welcome page may only add promises
+/// that the settings keep.
+#[test]
+fn welcome_pages_promise_only_what_the_settings_keep() {
+    let course = load().course;
+    for m in &course.modules {
+        let welcome = &m.pages[0];
+        assert_eq!(welcome.id.as_str(), "welcome", "{}", m.id);
+        let broken = broken_promises(&page_text(welcome), &m.answer_rules, m.mastery_score);
+        assert!(broken.is_empty(), "{}/welcome: {broken:#?}", m.id);
+    }
+}
+
+/// The course's README describes every module at once: a promise there must hold in each.
+#[test]
+fn the_course_readme_promises_only_what_every_module_keeps() {
+    let readme =
+        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("course/README.md"))
+            .unwrap();
+    let section = readme
+        .split("## How completion and passing work")
+        .nth(1)
+        .and_then(|s| s.split("\n## ").next())
+        .expect("the README explains completion and passing");
+    let course = load().course;
+    for m in &course.modules {
+        let broken = broken_promises(section, &m.answer_rules, m.mastery_score);
+        assert!(broken.is_empty(), "README, for {}: {broken:#?}", m.id);
+    }
+}
+
+#[test]
+fn the_promise_check_catches_a_broken_promise() {
+    let strict = AnswerRules {
+        review: Review::None,
+        attempts: Attempts::ONE,
+        retake: false,
+        shuffle: true,
+    };
+    let broken = broken_promises(
+        "You need 70% to pass, you get feedback, and you can Try again or start again.",
+        &strict,
+        80,
+    );
+    assert_eq!(broken.len(), 4, "{broken:#?}");
+    let generous = AnswerRules {
+        review: Review::Answers,
+        attempts: Attempts::new(3).unwrap(),
+        retake: true,
+        shuffle: true,
+    };
+    let text = "You need 80% to pass, you get feedback, and you can try again or start again.";
+    assert!(broken_promises(text, &generous, 80).is_empty());
 }

@@ -13,6 +13,13 @@ pub struct IndexView<'a> {
     lang: &'a str,
     course_title: &'a str,
     module_title: &'a str,
+    /// What counts, how often a question can be checked, what is shown after a check and
+    /// whether the module can be started again, in plain text: see [`how_it_works`].
+    how_it_works: String,
+    /// What the learner will be able to do, as plain text.
+    objectives: &'a [String],
+    /// Typical time to complete, in minutes.
+    duration: u32,
     logo: Option<LogoView<'a>>,
     pages: Vec<PageView<'a>>,
     page_count: usize,
@@ -237,6 +244,9 @@ pub fn index<'a>(course: &'a Course, module: &'a Module, data: String) -> IndexV
         lang: &course.language,
         course_title: &course.title,
         module_title: &module.title,
+        how_it_works: how_it_works(module),
+        objectives: &module.objectives,
+        duration: module.duration,
         logo: course.theme.logo.as_ref().map(|l| LogoView {
             src: url_path(&l.asset.path),
             alt: &l.alt,
@@ -244,6 +254,69 @@ pub fn index<'a>(course: &'a Course, module: &'a Module, data: String) -> IndexV
         pages,
         page_count: module.pages.len(),
         data,
+    }
+}
+
+/// How the module works for the learner, generated from its settings (`mastery_score`,
+/// `attempts_per_question`, `review`, `retake`) so that no hand-written page can promise what the
+/// settings do not do: welcome pages once said "you can try again" of questions that locked after
+/// one check.
+pub(crate) fn how_it_works(module: &Module) -> String {
+    let rules = module.answer_rules;
+    let scored = module.is_scored();
+    let mut sentences = vec![result_sentence(scored, module.mastery_score)];
+    if scored {
+        sentences.push(checks_sentence(rules.attempts, rules.review));
+        if module.questions().any(|q| !q.scored) {
+            sentences.push("Practice questions do not count towards your result.".into());
+        }
+    }
+    sentences.push(retake_sentence(rules.retake).into());
+    sentences.join(" ")
+}
+
+fn result_sentence(scored: bool, mastery_score: u8) -> String {
+    match (scored, mastery_score) {
+        (false, _) => {
+            "No question in this module is scored: it is complete once you have seen every page."
+                .into()
+        }
+        (true, 0) => "Scored questions count towards your result, and any score is a pass.".into(),
+        (true, m) => {
+            format!("Scored questions count towards your result: you need {m}% to pass.")
+        }
+    }
+}
+
+fn checks_sentence(attempts: Attempts, review: Review) -> String {
+    let n = attempts.get();
+    match (n, review) {
+        (1, Review::Answers) => {
+            "You can check each scored question once, and you will see the right answer after you check it.".into()
+        }
+        (1, Review::Feedback) => {
+            "You can check each scored question once, and you will see whether you were right, with feedback, after you check it.".into()
+        }
+        (1, Review::None) => {
+            "You can check each scored question once. Your answer is recorded, but you will not see whether it was right.".into()
+        }
+        (n, Review::Answers) => format!(
+            "You can check each scored question up to {n} times. Each time you will see whether you are right, and if you have not found the answer by your last try, you will see the right answer."
+        ),
+        (n, Review::Feedback) => format!(
+            "You can check each scored question up to {n} times. Each time you will see whether you are right, with feedback."
+        ),
+        (n, Review::None) => format!(
+            "You can check each scored question up to {n} times. Your answers are recorded, but you will not see whether they were right."
+        ),
+    }
+}
+
+fn retake_sentence(retake: bool) -> &'static str {
+    if retake {
+        "You can start the module again from the results page."
+    } else {
+        "You cannot start the module again from the results page."
     }
 }
 
@@ -581,6 +654,78 @@ mod tests {
         );
         assert_eq!(text_of("a & b &bogus; c"), "a & b &bogus; c");
         assert_eq!(text_of("<p>one\ntwo</p>\n"), "one two");
+    }
+
+    fn fixture(name: &str) -> Course {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("fixtures")
+            .join(name);
+        crate::course::load(&root).expect("fixture loads").course
+    }
+
+    #[test]
+    fn how_it_works_follows_the_settings() {
+        let mut course = fixture("minimal");
+        let m = &mut course.modules[0];
+        assert_eq!(
+            how_it_works(m),
+            "Scored questions count towards your result: you need 100% to pass. \
+             You can check each scored question once, and you will see the right answer after you check it. \
+             You can start the module again from the results page."
+        );
+        m.mastery_score = 80;
+        m.answer_rules = AnswerRules {
+            review: Review::Feedback,
+            attempts: Attempts::new(3).unwrap(),
+            retake: false,
+            shuffle: true,
+        };
+        assert_eq!(
+            how_it_works(m),
+            "Scored questions count towards your result: you need 80% to pass. \
+             You can check each scored question up to 3 times. Each time you will see whether you are right, with feedback. \
+             You cannot start the module again from the results page."
+        );
+        m.answer_rules.review = Review::Answers;
+        assert!(how_it_works(m).contains(
+            "if you have not found the answer by your last try, you will see the right answer"
+        ));
+        m.answer_rules.review = Review::None;
+        m.answer_rules.attempts = Attempts::ONE;
+        assert!(how_it_works(m)
+            .contains("Your answer is recorded, but you will not see whether it was right."));
+        m.mastery_score = 0;
+        assert!(how_it_works(m)
+            .starts_with("Scored questions count towards your result, and any score is a pass."));
+        m.pages.clear();
+        assert_eq!(
+            how_it_works(m),
+            "No question in this module is scored: it is complete once you have seen every page. \
+             You cannot start the module again from the results page."
+        );
+    }
+
+    #[test]
+    fn how_it_works_mentions_practice_questions_only_when_there_are_some() {
+        let course = fixture("every-block");
+        assert!(how_it_works(&course.modules[0])
+            .contains("Practice questions do not count towards your result."));
+        let course = fixture("minimal");
+        assert!(!how_it_works(&course.modules[0]).contains("Practice"));
+    }
+
+    #[test]
+    fn the_index_view_has_the_cover_fields() {
+        let course = fixture("answer-rules");
+        let m = &course.modules[0];
+        let view = index(&course, m, String::new());
+        assert_eq!(view.objectives, m.objectives.as_slice());
+        assert_eq!(view.duration, 10);
+        assert_eq!(view.how_it_works, how_it_works(m));
+        let json = serde_json::to_value(&view).unwrap();
+        for key in ["how_it_works", "objectives", "duration"] {
+            assert!(json.get(key).is_some(), "{key}");
+        }
     }
 
     #[test]
