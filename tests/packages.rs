@@ -360,3 +360,43 @@ proptest! {
         }
     }
 }
+
+/// In SCORM 2004 a control mode applies to the children of the activity that declares it, and
+/// flow defaults to `false`: every organization or item that holds items must allow flow, or an
+/// LMS that follows IMS SS (Moodle) cannot `continue` from one module to the next in a course
+/// package. Written with the literal `imsss:` prefix Moodle's parser needs, and without the
+/// `imsss:mapInfo` Moodle crashes on.
+#[test]
+fn every_scorm2004_activity_with_children_allows_choice_and_flow() {
+    let scorm2004 = target::by_name("scorm2004").unwrap();
+    for dir in ["course", "fixtures/minimal", "fixtures/every-block"] {
+        let course = load(dir);
+        for (unit, parents) in [(Unit::Course, 2), (Unit::Module(&course.modules[0]), 1)] {
+            let text = manifest(&scorm2004.layout(&course, unit).unwrap());
+            assert!(!text.contains("mapInfo"), "{dir}");
+            let doc = lmspack::validate::xml::parse("imsmanifest.xml", text.as_bytes()).unwrap();
+            let holders: Vec<usize> = doc
+                .all("organization")
+                .chain(doc.all("item"))
+                .filter(|&i| doc.children(i, "item").next().is_some())
+                .collect();
+            assert_eq!(holders.len(), parents, "{dir} {unit:?}");
+            for h in holders {
+                let mode = doc
+                    .children(h, "sequencing")
+                    .flat_map(|s| doc.children(s, "controlMode"))
+                    .next()
+                    .unwrap_or_else(|| {
+                        panic!(
+                            "{dir} {unit:?}: <{} identifier=\"{}\"> has no controlMode:\n{text}",
+                            doc.el(h).local.as_str(),
+                            doc.attr(h, "identifier").unwrap_or("")
+                        )
+                    });
+                assert_eq!(doc.el(mode).prefix.as_str(), "imsss", "{dir}");
+                assert_eq!(doc.attr(mode, "choice"), Some("true"), "{dir}");
+                assert_eq!(doc.attr(mode, "flow"), Some("true"), "{dir}");
+            }
+        }
+    }
+}

@@ -124,16 +124,32 @@ pub fn manifest(course: &Course, unit: Unit, scos: &[Sco]) -> Vec<u8> {
         x.close("item");
     }
     if nested {
+        navigation(&mut x);
         x.close("item");
     }
-    x.open("imsss:sequencing", &[])
-        .empty("imsss:controlMode", &[("choice", "true"), ("flow", "true")])
-        .close("imsss:sequencing");
+    navigation(&mut x);
     x.close("organization").close("organizations");
 
     scorm::resources(&mut x, cid, scos, "adlcp:scormType");
     x.close("manifest");
     x.finish()
+}
+
+/// `<imsss:sequencing>` with a `controlMode` that allows both choice (the LMS's table of
+/// contents) and flow (its Previous/Next, and the content's `adl.nav.request` `continue`), closing
+/// the item or organization it is written in.
+///
+/// A control mode applies to the children of the activity that declares it, and flow defaults to
+/// `false`. The organization's only lets the LMS flow into its one child; in a course package that
+/// child is the root item, whose children are the modules, so the root item needs its own:
+/// without it, IMS SS forbids `continue` from one module to the next, and an LMS that follows
+/// the rules (Moodle among them) cannot move on to module 2. (A module package's one SCO sits
+/// directly under the organization, whose control mode is then the one that applies.)
+/// Written with the literal `imsss:` prefix: Moodle's manifest parser is not namespace-aware.
+fn navigation(x: &mut Xml) {
+    x.open("imsss:sequencing", &[])
+        .empty("imsss:controlMode", &[("choice", "true"), ("flow", "true")])
+        .close("imsss:sequencing");
 }
 
 /// IEEE LOM, inline: title, language, description, keywords, version, rights.
