@@ -3,11 +3,15 @@
 //! the LMS's limit (SCORM 1.2: 4096 characters, 2004: 64000).
 //!
 //! The runtime encodes its state as `{"h":shape,"v":hexbits,"a":{question index: answer},"b":{block
-//! index: data}}` (`encode()` in `runtime/lmspack.js`). It strips control characters other than
-//! `\n` and `\t` from free text, so every UTF-16 unit of a text is at most 2 characters of JSON
-//! (`"`, `\`, `\n`, `\t`); the worst case below counts every one of them as 2. Answers are indices,
-//! lists of indices, or a fill-in text (capped by [`fill_in_max`]); a scenario keeps the step and the
-//! choice of the learner's last decision.
+//! index: data},"t":{question index: checks made},"r":retakes}` (`encode()` in
+//! `runtime/lmspack.js`). It strips control characters other than `\n` and `\t` from free text, so
+//! every UTF-16 unit of a text is at most 2 characters of JSON (`"`, `\`, `\n`, `\t`); the worst
+//! case below counts every one of them as 2. Answers are indices, lists of indices, or a fill-in
+//! text (capped by [`fill_in_max`]); a scenario keeps the step and the choice of the learner's last
+//! decision. A scored question is checked at most `attempts_per_question` times; the runtime
+//! restores a count of checks only below [`CHECKS_MAX`] (a practice question has no limit of its
+//! own), and a number of retakes only below [`RETAKES_MAX`]; `r` is only written when the module
+//! allows retakes.
 
 use super::model::{Block, Module, QuestionKind};
 
@@ -25,6 +29,10 @@ pub const FILL_IN_MIN: usize = 100;
 
 /// The shape hash: a u32 in base 36, at most 7 characters.
 const HASH: usize = 7;
+/// The runtime keeps a question's count of checks only below this.
+pub const CHECKS_MAX: usize = 99;
+/// The runtime keeps the number of retakes only below this.
+pub const RETAKES_MAX: usize = 1_000_000;
 
 fn digits(n: usize) -> usize {
     n.to_string().len()
@@ -73,8 +81,13 @@ impl Worst {
 
 pub fn worst(module: &Module) -> Worst {
     let (mut a, mut b) = (Vec::new(), Vec::new());
+    // Checks made, keyed by question index (a likert item is never checked).
+    let mut t = Vec::new();
     let mut texts = 0;
     for block in module.blocks() {
+        if let Block::Question(q) = block {
+            t.push((a.len(), digits(most_checks(module, q.scored))));
+        }
         match block {
             Block::Question(q) => a.push(match &q.kind {
                 QuestionKind::SingleChoice { options, .. } => {
@@ -108,22 +121,41 @@ pub fn worst(module: &Module) -> Worst {
             Block::Reveal(_) | Block::Callout(_) | Block::CaseStudy(_) => {}
         }
     }
-    // `"k":value`, comma separated.
-    let object = |values: &[usize]| -> usize {
-        values
-            .iter()
-            .enumerate()
-            .map(|(k, v)| digits(k) + 3 + v)
-            .sum::<usize>()
-            + values.len().saturating_sub(1)
-    };
-    // {"h":"…","v":"…","a":{…},"b":{…}}
-    let fixed = r#"{"h":"","v":"","a":{},"b":{}}"#.len()
+    let numbered =
+        |values: &[usize]| -> Vec<(usize, usize)> { values.iter().copied().enumerate().collect() };
+    // {"h":"…","v":"…","a":{…},"b":{…},"t":{…},"r":…}
+    let mut fixed = r#"{"h":"","v":"","a":{},"b":{}}"#.len()
         + HASH
         + module.pages.len().div_ceil(4)
-        + object(&a)
-        + object(&b);
+        + object(&numbered(&a))
+        + object(&numbered(&b));
+    if !t.is_empty() {
+        fixed += r#","t":{}"#.len() + object(&t);
+    }
+    if module.answer_rules.retake {
+        fixed += r#","r":"#.len() + digits(RETAKES_MAX - 1);
+    }
     Worst { fixed, texts }
+}
+
+/// Characters of a JSON object's members `"key":value`, given each key and its value's length.
+fn object(members: &[(usize, usize)]) -> usize {
+    members
+        .iter()
+        .map(|&(k, v)| digits(k) + 3 + v)
+        .sum::<usize>()
+        + members.len().saturating_sub(1)
+}
+
+/// The most checks the runtime records for a question: a scored one locks after
+/// `attempts_per_question`; a practice one can be checked again and again, and the runtime keeps
+/// counts below [`CHECKS_MAX`] only.
+fn most_checks(module: &Module, scored: bool) -> usize {
+    if scored {
+        usize::from(module.answer_rules.attempts.get())
+    } else {
+        CHECKS_MAX - 1
+    }
 }
 
 /// The per-field limit of free text under a `max`-character budget: at least [`FLOOR`] (what does
@@ -159,6 +191,13 @@ mod tests {
         })
     }
 
+    fn practice(mut block: Block) -> Block {
+        if let Block::Question(q) = &mut block {
+            q.scored = false;
+        }
+        block
+    }
+
     fn options(n: usize) -> Vec<Choice> {
         (0..n)
             .map(|i| Choice {
@@ -186,6 +225,7 @@ mod tests {
                 },
             ),
             question("q3", QuestionKind::TrueFalse { answer: true }),
+            practice(question("q3p", QuestionKind::TrueFalse { answer: true })),
             question(
                 "q4",
                 QuestionKind::FillIn {
@@ -288,8 +328,16 @@ mod tests {
     /// `JSON.stringify` does (serde_json escapes `"` and `\` the same way, and keeps non-ASCII).
     fn longest_state(m: &Module, limit: usize) -> String {
         let text = "\"\\".repeat(limit).chars().take(limit).collect::<String>();
-        let (mut a, mut b) = (Map::new(), Map::new());
+        let (mut a, mut b, mut t) = (Map::new(), Map::new(), Map::new());
         for block in m.blocks() {
+            if let Block::Question(q) = block {
+                let checks = if q.scored {
+                    usize::from(m.answer_rules.attempts.get())
+                } else {
+                    CHECKS_MAX - 1
+                };
+                t.insert(a.len().to_string(), json!(checks));
+            }
             let value = match block {
                 Block::Question(q) => match &q.kind {
                     QuestionKind::SingleChoice { options, .. } => json!(options.len() - 1),
@@ -317,25 +365,44 @@ mod tests {
             };
             map.insert(map.len().to_string(), value);
         }
-        let state = json!({"h": "1z141z3", "v": "f".repeat(m.pages.len().div_ceil(4)), "a": Value::Object(a), "b": Value::Object(b)});
+        let mut state = json!({"h": "1z141z3", "v": "f".repeat(m.pages.len().div_ceil(4)), "a": Value::Object(a), "b": Value::Object(b)});
+        if !t.is_empty() {
+            state["t"] = Value::Object(t);
+        }
+        if m.answer_rules.retake {
+            state["r"] = json!(RETAKES_MAX - 1);
+        }
         // serde_json may order the keys differently from the runtime: the length is the same.
         serde_json::to_string(&state).unwrap()
     }
 
     #[test]
     fn the_worst_case_is_the_longest_state_exactly() {
+        let rules = [
+            AnswerRules::default(),
+            AnswerRules {
+                attempts: Attempts::new(10).unwrap(),
+                retake: false,
+                ..AnswerRules::default()
+            },
+        ];
         for (pages, reflections, fields) in
             [(1, 0, 0), (5, 1, 0), (9, 3, 4), (13, 12, 6), (2, 0, 3)]
         {
-            let m = module(pages, reflections, fields);
-            let w = worst(&m);
-            assert_eq!(w.texts, reflections + fields);
-            for limit in [0, 1, 150, 333] {
-                assert_eq!(
-                    w.length(limit),
-                    longest_state(&m, limit).len(),
-                    "{pages} pages, {reflections} reflections, {fields} fields, limit {limit}"
-                );
+            for answer_rules in rules {
+                let m = Module {
+                    answer_rules,
+                    ..module(pages, reflections, fields)
+                };
+                let w = worst(&m);
+                assert_eq!(w.texts, reflections + fields);
+                for limit in [0, 1, 150, 333] {
+                    assert_eq!(
+                        w.length(limit),
+                        longest_state(&m, limit).len(),
+                        "{pages} pages, {reflections} reflections, {fields} fields, limit {limit}, {answer_rules:?}"
+                    );
+                }
             }
         }
     }
