@@ -61,8 +61,8 @@ export async function roleAndName(loc) {
   let line = ((await loc.ariaSnapshot().catch(() => '')).split('\n')[0] || '').replace(/^- /, '').replace(/:$/, '');
   // A key with ": " or quotes in it is itself single-quoted YAML ('' for ').
   if (line.startsWith("'")) line = line.slice(1, line.lastIndexOf("'")).replace(/''/g, "'");
-  const m = /^([\w-]+)(?: "((?:[^"\\]|\\.)*)")?/.exec(line);
-  return m ? { role: m[1], name: (m[2] || '').replace(/\\(.)/g, '$1') } : { role: '', name: '' };
+  const m = /^([\w-]+)(?: "((?:[^"\\]|\\.)*)")?(.*)$/.exec(line);
+  return m ? { role: m[1], name: (m[2] || '').replace(/\\(.)/g, '$1'), disabled: /\[disabled\]/.test(m[3]) } : { role: '', name: '', disabled: false };
 }
 
 async function buttonName(loc) {
@@ -101,7 +101,8 @@ export class GenericLearner {
         await b.and(f.getByRole('button', { name: CHECKED })).waitFor({ timeout: 5_000 }).catch(async () => {
           throw new Error(`"${page}": "Check answer" for "${name.slice(0, 60)}" did nothing (the button now: "${await buttonName(b)}")`);
         });
-        const entry = { t, page, group: name, button: await buttonName(b), verdicts: null, mark: p.g };
+        const after = await roleAndName(b);
+        const entry = { t, page, group: name, button: after.name, disabled: after.disabled, verdicts: null, mark: p.g };
         this.checks.push(entry);
         done.push(entry);
       }

@@ -60,6 +60,7 @@ export function assertChecks(data, L) {
     const q = questionOf(data, c.group);
     if (!q) { bad.push(`"${c.group.slice(0, 70)}" is not a question of the module`); continue; }
     if (!CHECKED.test(c.button)) bad.push(`${q.id}: the button reads "${c.button}" after checking`);
+    else if ((c.button === 'Answer checked') !== c.disabled) bad.push(`${q.id}: "${c.button}" ${c.disabled ? 'is' : 'is not'} disabled (aria-disabled)`);
     if (c.verdicts.length !== 1 || !VERDICT.test(c.verdicts[0])) bad.push(`${q.id}: one verdict line wanted, got ${JSON.stringify(c.verdicts.map((v) => v.slice(0, 60)))}`);
     else if (/^(Correct\.|Not quite\.)\s*(Correct\.|Not quite\.)/.test(c.verdicts[0])) bad.push(`${q.id}: the verdict said twice: ${c.verdicts[0].slice(0, 60)}`);
   }
