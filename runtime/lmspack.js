@@ -240,9 +240,12 @@
     API = discover(v12 ? 'API' : 'API_1484_11');
     if (API && call('init') === 'true') live = true;
     else if (API) {
-      call('get', K.status);
-      if (call('err') === '0') live = 'again';
-      else if (tries < 12) return W.setTimeout(function () { connect(done, tries + 1); }, 250);
+      // 2004 says which: 103 already initialized, 104 terminated. 1.2 has only 101: ask it.
+      var code = call('err');
+      if (v12) { call('get', K.status); code = call('err') === '0' ? '103' : code; }
+      if (code === '103') live = 'again';
+      // This tab already has this module's state: a reload, not a new launch; no fresh API is coming.
+      else if (tries < 12 && !mirror().s) return W.setTimeout(function () { connect(done, tries + 1); }, 250);
       else {
         warn(F.init + ' failed (error ' + call('err') + ')');
         API = null;
@@ -282,19 +285,26 @@
         prior.ok = v12 ? '' : get('cmi.success_status');
         if (v12 || rank(prior.ok) > 1) prior.raw = parseFloat(get(K.score + 'raw'));
       }
-      if (again) {
+      // 1.2 has no attempts: what the LMS kept (Moodle keeps a reloaded page's data, with entry
+      // still "ab-initio") is this learner's.
+      if (again || v12) {
         saved = get('cmi.suspend_data');
         var at = D.pages.indexOf(get(K.loc));
         if (at >= 0) cur = at;
         back = !!saved;
-      } else if (!readOnly && rank(prior.st) < 1) {
+      }
+      if (!again && !readOnly && rank(prior.st) < 1) {
         set(K.status, 'incomplete');
         push(false);
       }
-      if (!saved) saved = mirror().s;
+      if (!saved) {
+        var m = mirror();
+        saved = m.s;
+        cur = Math.max(cur, D.pages.indexOf(m.p));
+      }
     } else if (lost) {
       gone = true;
-      var m = mirror();
+      m = mirror();
       saved = m.s;
       cur = Math.max(0, D.pages.indexOf(m.p));
       notice('This page was reloaded after its session with the LMS ended. Your answers are shown, but the LMS will not record anything more from this page: close it and open the activity again from the LMS to carry on.');
