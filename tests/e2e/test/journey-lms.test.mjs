@@ -192,19 +192,22 @@ for (const std of ['scorm12']) {
     try {
       let s = await openMoodle(ctx, env.srv.origin, { version: pk.version, pkg: name });
       let L = new GenericLearner(s.frame);
-      await playPages(L, 3);
+      const where = await playPages(L, 3);
       let rec = await leave(s.page);
       const sco = rec.sessions[0].sco;
       const store = JSON.parse(JSON.stringify(rec.store));
       const t = store.tracks[sco];
       assert.equal(v12 ? t.core.exit : t.exit, 'suspend', 'left mid-module: exit=suspend');
+      assert.ok(L.checks.length > 0, 'answers given before leaving');
       t.suspend_data = hostile(t.suspend_data);
       await s.page.close();
 
       s = await openMoodle(ctx, env.srv.origin, { version: pk.version, pkg: name, store });
+      assert.equal(await heading(s.frame), where, 'resumed on the page the LMS holds (cmi location is intact)');
       L = new GenericLearner(s.frame);
-      await L.playToResults();
-      // What the hostile data lost is asked again: the learner follows "Still to do".
+      const first = await L.playToResults();
+      // The garbage is not taken for answers: what it held is still to do, and asked again.
+      assert.ok(first.todo.length > 0, 'the answers lost with the hostile data are listed under "Still to do"');
       const res = await L.completeTodo();
       assert.deepEqual(res.todo, [], 'nothing left to do');
       await finishRecorded(L, s.page);
