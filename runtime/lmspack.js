@@ -271,7 +271,8 @@
   }
 
   function begin(then, lost) {
-    var saved = '', back = false;
+    var saved = '', back = false, m;
+    // #scorm
     if (live) {
       var mode = get(K.mode);
       readOnly = mode === 'review' || mode === 'browse';
@@ -298,7 +299,7 @@
         push(false);
       }
       if (!saved) {
-        var m = mirror();
+        m = mirror();
         saved = m.s;
         cur = Math.max(cur, D.pages.indexOf(m.p));
       }
@@ -308,7 +309,9 @@
       saved = m.s;
       cur = Math.max(0, D.pages.indexOf(m.p));
       notice('This page was reloaded after its session with the LMS ended. Your answers are shown, but the LMS will not record anything more from this page: close it and open the activity again from the LMS to carry on.');
-    } else {
+    } else
+    // #end
+    {
       notice('Not connected to an LMS: progress is saved in this browser only.');
       try {
         var local = JSON.parse(W.localStorage.getItem(storeKey()) || 'null');
@@ -920,13 +923,18 @@
     $('#lp-retake').hidden = true;
     var f = finished(scoreOf(Q, answers()));
     $('#lp-end').textContent = 'Saving…';
+    // #scorm
     if (!X && live && !ended) {
       dirty = true;
       flush(true);
       if (Wq.length || unsaved) return;
-      if (!v12 && D.next && /true|unknown/.test(get('adl.nav.request_valid.continue'))) set('adl.nav.request', 'continue');
+      // A course package launches each module as `<module id>.html` (a module package, index.html):
+      // there, Finish asks the LMS for the next module (Moodle answers "unknown" before a request).
+      var inCourse = W.location.pathname.split('/').pop() === D.module.id + '.html';
+      if (!v12 && inCourse && /true|unknown/.test(get('adl.nav.request_valid.continue'))) set('adl.nav.request', 'continue');
       push(false);
     }
+    // #end
     closing = false;
     if (X) xend(X.cmi5);
     else terminate();
@@ -1112,7 +1120,7 @@
       }
       var correct = isCorrect(q, a);
       S.a[i] = a;
-      S.t[i] = (S.t[i] || 0) + 1;
+      S.t[i] = Math.min(98, (S.t[i] || 0) + 1);
       feedback(q, el, a, correct, settled(i));
       lock(q, el, settled(i));
       record(i, a, correct);

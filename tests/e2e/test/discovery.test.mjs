@@ -127,6 +127,39 @@ test('time formatters match the spec formats, exact cases and 20,000 random dura
   }
 });
 
+test('option order: shuffled per learner and the same on every launch; the author\'s order without shuffle; the author\'s letters in interactions', T, async () => {
+  const name = 'all-blocks-scorm12', pk = env.P[name], data = moduleData(pk.dir);
+  const launch = `/pkg/${name}/${launchHref(pk.dir)}`;
+  const orders = async (who) => {
+    const ctx = await newContext(env.browser);
+    try {
+      const { page, frame, sco } = await openInLms(ctx, env.srv.origin, { version: '1.2', launch, state: { cmi: { core: { student_id: who } } } });
+      const seen = await frame.evaluate(() => Object.fromEntries([...document.querySelectorAll('[data-q]')].map((el) => [el.dataset.q,
+        [...el.querySelectorAll('.lp-options input')].map((i) => i.value).join(',')])));
+      // The first shuffled question, answered right: the interaction names the author's letters.
+      const i = data.questions.findIndex((q) => q.shuffle);
+      const a = await answer(new Learner(sco, frame), data, i, true);
+      await page.waitForFunction(() => window.__lms.calls.some((c) => /interactions\.0\.student_response/.test(c.args[0])));
+      const rec = await lms(page);
+      const sent = rec.calls.find((c) => c.args[0] === 'cmi.interactions.0.student_response').args[1];
+      return { seen, sent, want: a.r12 };
+    } finally {
+      await ctx.close();
+    }
+  };
+  const a1 = await orders('learner-a'), a2 = await orders('learner-a'), b = await orders('learner-b');
+  const shuffled = data.questions.map((q, i) => [q, String(i)]).filter(([q]) => q.shuffle);
+  assert.ok(shuffled.length >= 2, 'the fixture has shuffled questions');
+  assert.deepEqual(a1.seen, a2.seen, 'the same learner sees the same order on every launch');
+  assert.ok(shuffled.some(([, i]) => a1.seen[i] !== b.seen[i]), 'another learner sees another order');
+  const author = (seen) => seen.split(',').map(Number).sort((x, y) => x - y).join(',');
+  assert.ok(shuffled.some(([, i]) => a1.seen[i] !== author(a1.seen[i])), 'options are not in the author\'s order');
+  for (const [i, q] of data.questions.entries()) {
+    if (!q.shuffle && q.kind !== 'matching' && a1.seen[i]) assert.equal(a1.seen[i], author(a1.seen[i]), `${q.id}: the author's order`);
+  }
+  for (const r of [a1, a2, b]) assert.equal(r.sent, r.want, 'the response is in the author\'s letters');
+});
+
 test('size budget: runtime + UI JS ≤ 12 KB gzip, CSS ≤ 5 KB gzip in every package kind (as shipped)', () => {
   const gz = (f) => zlib.gzipSync(fs.readFileSync(f), { level: 9 }).length;
   for (const target of ['scorm12', 'scorm2004', 'xapi', 'cmi5', 'web']) {
