@@ -108,7 +108,7 @@ struct OptionView<'a> {
 #[derive(Serialize)]
 struct MatchingView<'a> {
     lefts: Vec<LeftView<'a>>,
-    /// The right texts as plain text (an `<option>` holds no markup), in a fixed shuffled order.
+    /// The right texts as plain text (each one a radio button's label), in a fixed shuffled order.
     rights: Vec<RightView>,
 }
 
@@ -128,7 +128,6 @@ struct RightView {
 struct SequencingView<'a> {
     /// Items in the order shown; `index` is the item's place in the correct order.
     items: Vec<SeqItemView<'a>>,
-    positions: Vec<usize>,
 }
 
 #[derive(Serialize)]
@@ -498,7 +497,7 @@ fn question(q: &Question, index: usize) -> QuestionView<'_> {
             });
         }
         QuestionKind::Sequencing { items, shown } => {
-            view.instruction = "Give each item its place in the order: 1 is first.";
+            view.instruction = "Put the items in order, first at the top: move each with its Move up and Move down buttons.";
             view.sequencing = Some(SequencingView {
                 items: shown
                     .iter()
@@ -508,7 +507,6 @@ fn question(q: &Question, index: usize) -> QuestionView<'_> {
                         text: text_of(items[index].as_str()),
                     })
                     .collect(),
-                positions: (1..=items.len()).collect(),
             });
         }
     }
