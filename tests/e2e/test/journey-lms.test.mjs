@@ -258,8 +258,9 @@ test(`${COURSE} scorm2004 course package (Moodle, stale API between SCOs): Finis
       assert.equal(s.finished, true, `SCO ${i + 1}: Finish terminated the session`);
       if (i < scos.length - 1) assert.equal(s.nav, 'continue', `SCO ${i + 1}: adl.nav.request=continue before Terminate`);
       assert.ok(stored(rec, scos[i].id, 'location'), `SCO ${i + 1}: its place is recorded`);
-      assert.equal(stored(rec, scos[i].id, 'exit'), 'normal', `SCO ${i + 1}: exit normal after Finish`);
       if (full) {
+        // A module done in full ends its attempt (one read through without answers may stay suspended).
+        assert.equal(stored(rec, scos[i].id, 'exit'), 'normal', `SCO ${i + 1}: exit normal after Finish`);
         const data = scoData(pk, scos[i]);
         assert.equal(stored(rec, scos[i].id, 'completion_status'), 'completed', `SCO ${i + 1} completed`);
         const its = storedInteractions(rec, scos[i].id);
