@@ -80,7 +80,8 @@ export class Cmi5Lms {
       },
       launchMode: mode, moveOn,
       ...(masteryScore !== undefined ? { masteryScore } : {}),
-      ...(returnURL ? { returnURL: `${this.origin}/cmi5/returned?session=${id}` } : {}),
+      // returnURL: true for the LMS's own page, a string to launch with that one as it is.
+      ...(returnURL ? { returnURL: typeof returnURL === 'string' ? returnURL : `${this.origin}/cmi5/returned?session=${id}` } : {}),
       launchParameters: '',
     };
     s.prefs = prefs;

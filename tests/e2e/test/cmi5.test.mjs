@@ -195,3 +195,26 @@ after(() => {
   console.log(`cmi5 requirements checked (${ids.length}): ${ids.join(' ')}`);
   console.log(`statements validated with @learninglocker/xapi-validation: ${lms.validated}`);
 });
+
+test('cmi5: a returnURL that is not a web address (javascript:, data:) is never followed: no Exit button, Finish stays on the page', T, async () => {
+  const name = Object.keys(env.P).find((n) => n.endsWith('-cmi5'));
+  for (const returnURL of ['javascript:window.top.__followed=1', 'data:text/html,<p>followed</p>']) {
+    const ctx = await newContext(env.browser);
+    try {
+      const { page, session: s } = await launch(ctx, name, { returnURL });
+      assert.equal(await page.getByRole('button', { name: 'Exit' }).isVisible(), false, `${returnURL}: no Exit button`);
+      await page.getByText('Contents', { exact: true }).click();
+      await page.getByRole('link', { name: 'Your results' }).click();
+      await page.getByRole('button', { name: 'Finish' }).click();
+      await until(() => s.terminated, 'terminated');
+      await page.waitForTimeout(800);
+      assert.equal(await page.evaluate(() => window.__followed), undefined, `${returnURL} was run`);
+      assert.match(page.url(), /\/pkg\//, `${returnURL}: still on the AU`);
+      assert.ok(await page.getByText(/You can now close this window\.$/).isVisible());
+      lms.finish(s);
+      assertNoViolations();
+    } finally {
+      await ctx.close();
+    }
+  }
+});
