@@ -873,6 +873,32 @@ fn shuffle_is_a_key_of_the_choice_questions_only() {
 }
 
 #[test]
+fn feedback_that_repeats_the_players_verdict_is_named() {
+    let c = Course::new();
+    c.edit(
+        "course/01-first/pages/quiz.md",
+        "answer: true\n",
+        "answer: true\nfeedback:\n  correct: Yes. The sky scatters blue light most.\n  incorrect: Not quite. Look up.\n",
+    );
+    let err = stderr(&c.lmspack(&["check", "course"]).success());
+    assert!(
+        err.contains("warning[feedback-verdict]")
+            && err.contains("starts with `Yes.`")
+            && err.contains("starts with `Not quite.`")
+            && err.contains("course/01-first/pages/quiz.md:"),
+        "{err}"
+    );
+    c.edit(
+        "course/01-first/pages/quiz.md",
+        "correct: Yes. The sky",
+        "correct: The sky",
+    )
+    .edit("course/01-first/pages/quiz.md", "Not quite. Look", "Look");
+    let err = stderr(&c.lmspack(&["check", "course"]).success());
+    assert!(!err.contains("feedback-verdict"), "{err}");
+}
+
+#[test]
 fn an_option_that_points_at_the_others_warns_when_shuffled() {
     let c = Course::new();
     c.edit(

@@ -295,6 +295,23 @@ impl Builder<'_, '_> {
                 return None;
             }
         };
+        for (text, right) in [(&feedback.correct, true), (&feedback.incorrect, false)] {
+            if let Some(verdict) = text.as_deref().and_then(|f| leading_verdict(f, right)) {
+                self.cx.diagnostics.push(
+                    Diagnostic::warning(
+                        "feedback-verdict",
+                        format!(
+                            "the feedback for a {} answer starts with `{verdict}`, and the player already says `{}`",
+                            if right { "right" } else { "wrong" },
+                            if right { "Correct." } else { "Not quite." }
+                        ),
+                    )
+                    .at(at.clone())
+                    .label("learners would read the verdict twice")
+                    .hint("start the feedback with the reason, e.g. \"Outputs are what you did.\""),
+                );
+            }
+        }
         Some(Block::Question(Question {
             prompt: self.md(prompt, &at),
             prompt_text: markdown::plain_text(prompt),
@@ -790,6 +807,29 @@ fn explain_shuffle_elsewhere(d: Diagnostic) -> Diagnostic {
 
 /// Whether an option's text only makes sense in its place among the others: "All of the above",
 /// "None of the options below"…
+/// A verdict word a feedback text starts with ("Yes.", "Not quite, …"): the player shows its own
+/// verdict line before the feedback, so the learner would read it twice.
+fn leading_verdict(feedback: &str, right: bool) -> Option<&str> {
+    let words: &[&str] = if right {
+        &[
+            "correct",
+            "yes",
+            "right",
+            "well done",
+            "that's right",
+            "exactly",
+        ]
+    } else {
+        &["not quite", "incorrect", "no", "wrong", "sorry"]
+    };
+    let text = feedback.trim_start();
+    let lower = text.to_lowercase();
+    words
+        .iter()
+        .find(|w| lower.starts_with(*w) && lower[w.len()..].starts_with(['.', '!', ',', ':']))
+        .map(|w| &text[..w.len() + 1])
+}
+
 fn points_at_other_options(text: &str) -> bool {
     let text = text.to_lowercase();
     ["the above", "the below", "options above", "options below"]
