@@ -938,6 +938,8 @@
     closing = false;
     if (X) xend(X.cmi5);
     else terminate();
+    // The session is over: nothing more could be recorded, so nothing more can be answered.
+    $$('main input, main textarea, main button:not(.lp-download)').forEach(function (c) { c.disabled = true; });
     $('#lp-end').textContent = (f.done ? 'You have finished this module.' : 'Your progress is saved: you can come back to finish this module later.') + ' You can now close this window.';
     $('#lp-end').focus();
   }

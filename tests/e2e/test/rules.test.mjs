@@ -63,6 +63,9 @@ test('review: feedback, 3 tries: Try again until right or out of tries, no right
     assert.equal(await frame.getByRole('button', { name: 'Start again' }).isVisible(), false, 'retake: false');
     await frame.getByRole('button', { name: 'Finish' }).click();
     await frame.getByText(/You can now close this window\.$/).waitFor();
+    // Nothing more can be recorded, so nothing more can be answered.
+    await frame.getByRole('button', { name: 'Previous', exact: true }).click();
+    assert.ok(await frame.getByRole('radio').first().isDisabled(), 'the questions are closed after Finish');
 
     const rec = await lms(page);
     assertClean(rec);
