@@ -439,10 +439,16 @@
   }
 
   // How far through: pages seen and scored questions settled, 0–1.
+  // Pages seen, and scored questions settled of how many.
+  function tally() {
+    var c = { seen: S.v.filter(Boolean).length, n: 0, k: 0 };
+    Q.forEach(function (q, i) { if (q.scored) { c.n++; if (settled(i)) c.k++; } });
+    return c;
+  }
+
   function progress() {
-    var n = D.pages.length, k = S.v.filter(Boolean).length;
-    Q.forEach(function (q, i) { if (q.scored) { n++; if (settled(i)) k++; } });
-    return Math.round(100 * k / n) / 100;
+    var c = tally();
+    return Math.round(100 * (c.seen + c.k) / (D.pages.length + c.n)) / 100;
   }
 
   function save() {
@@ -853,10 +859,9 @@
 
   // The progress bar: pages seen and scored questions settled.
   function meter() {
-    var m = $('#lp-meter'), seen = S.v.filter(Boolean).length, n = 0, k = 0;
-    Q.forEach(function (q, i) { if (q.scored) { n++; if (settled(i)) k++; } });
+    var m = $('#lp-meter'), c = tally();
     m.value = Math.round(100 * progress());
-    m.setAttribute('aria-valuetext', seen + ' of ' + D.pages.length + ' pages' + (n ? ', ' + k + ' of ' + n + ' questions' : ''));
+    m.setAttribute('aria-valuetext', c.seen + ' of ' + D.pages.length + ' pages' + (c.n ? ', ' + c.k + ' of ' + c.n + ' questions' : ''));
   }
 
   function go(page, target) {
